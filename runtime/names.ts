@@ -1,0 +1,69 @@
+import { Pid, procOf } from "./pid.ts";
+import type { Proc } from "./process.ts";
+import type { Name, Protocol, RegistryKey, ServerRef, Via } from "./types.ts";
+
+/** Local names (Elixir's `name: PriceCache`), released when their process exits. */
+const localNames = new Map<string, Proc>();
+
+/** What a Registry must offer for via names; implemented in registry.ts. */
+export interface ViaRegistry {
+  whereisKey(key: RegistryKey): Proc | null;
+  registerName(key: RegistryKey, proc: Proc): Proc | null;
+}
+
+export function isVia(ref: unknown): ref is Via {
+  return typeof ref === "object" && ref !== null && !(ref instanceof Pid) && "registry" in ref && "key" in ref;
+}
+
+/**
+ * A typed local name for a server of protocol `P`. At run time it is just the string.
+ *
+ * @example
+ * export const PRICE_CACHE = GenServer.name<PriceCacheProtocol>("PriceCache");
+ */
+export function name<P extends Protocol>(text: string): Name<P> {
+  if (typeof text !== "string" || text.length === 0) throw new TypeError(`GenServer.name: a name should be a non-empty string, got ${String(text)}`);
+  return text as Name<P>;
+}
+
+export function lookupLocal(text: string): Proc | null {
+  return localNames.get(text) ?? null;
+}
+
+export function registerLocal(text: string, proc: Proc): Proc | null {
+  const holder = localNames.get(text);
+  if (holder !== undefined && holder.alive) return holder;
+  localNames.set(text, proc);
+  return null;
+}
+
+export function unregisterLocal(text: string, proc: Proc): void {
+  if (localNames.get(text) === proc) localNames.delete(text);
+}
+
+/** Finds the registry process behind a registry name, or null. */
+export function registryNamed(registry: string): (Proc & ViaRegistry) | null {
+  const proc = localNames.get(registry);
+  return proc !== undefined && proc.alive && "whereisKey" in proc ? (proc as Proc & ViaRegistry) : null;
+}
+
+/** The live process a server reference designates, or null (dead pid, free name, unknown registry). */
+export function resolve(ref: ServerRef): Proc | null {
+  let proc: Proc | null;
+  if (ref instanceof Pid) proc = procOf(ref);
+  else if (typeof ref === "string") proc = localNames.get(ref) ?? null;
+  else if (isVia(ref)) proc = registryNamed(ref.registry)?.whereisKey(ref.key) ?? null;
+  else throw new TypeError(`a server should be a pid, a name or a via name, got ${String(ref)}`);
+  return proc !== null && proc.alive ? proc : null;
+}
+
+/**
+ * The pid registered under a name or via name, or the pid itself if alive; `null` when nothing is there.
+ *
+ * @example
+ * GenServer.whereis(PRICE_CACHE); // #PID<0.7.0> or null
+ */
+export function whereis<P extends Protocol>(ref: ServerRef<P>): Pid<P> | null {
+  const proc = resolve(ref);
+  return proc === null ? null : (proc.pid as Pid<P>);
+}

@@ -1,0 +1,332 @@
+import { Pid } from "./pid.ts";
+import { timers, type TimerEntry } from "./timer-service.ts";
+import type { DownMessage, ExitMessage, ExitReason, MonitorRef } from "./types.ts";
+
+/** Mailbox entry kinds. The mailbox stores `kind, payload` pairs in one array, so a cast allocates nothing. */
+export const CALL = 0;
+export const CAST = 1;
+export const INFO = 2;
+export const SYSTEM = 3;
+export const CONTINUE = 4;
+export type MessageKind = typeof CALL | typeof CAST | typeof INFO | typeof SYSTEM | typeof CONTINUE;
+
+const IDLE = 0;
+const QUEUED = 1;
+const RUNNING = 2;
+const SUSPENDED = 3;
+const DEAD = 4;
+export type Status = typeof IDLE | typeof QUEUED | typeof RUNNING | typeof SUSPENDED | typeof DEAD;
+
+/** Messages one process may handle before the scheduler moves on to the next one. */
+const SLICE = 64;
+/** Messages handled in one scheduler job before it yields to other promise jobs. */
+const JOB_BUDGET = 50_000;
+
+let lastId = 0;
+
+/** Something that holds on to a process until it exits: a pending call, a monitor, a registry entry. */
+export interface ExitObserver {
+  processExited(proc: Proc, reason: ExitReason): void;
+}
+
+class Monitor implements MonitorRef {
+  readonly kind = "monitor";
+  readonly id: number;
+  readonly owner: Proc;
+  readonly target: Proc;
+  constructor(id: number, owner: Proc, target: Proc) {
+    this.id = id;
+    this.owner = owner;
+    this.target = target;
+  }
+}
+let lastMonitorId = 0;
+
+/**
+ * A process: a pid, a mailbox drained one message at a time, links, monitors and an exit reason.
+ * Subclasses (a GenServer, a Registry, a test probe) say what handling one message means.
+ */
+export abstract class Proc {
+  readonly pid: Pid;
+  exitReason: ExitReason = undefined;
+  trapExit = false;
+  /** The process that started this one with startLink: its exit signal runs terminate when trapping. */
+  parent: Proc | null = null;
+  /** Scheduling state; read by the scheduler below, never by subclasses. */
+  status: Status = IDLE;
+  private mailbox: unknown[] = [];
+  private head = 0;
+  // Allocated on first use: an idle process is a few fields and an empty array.
+  private links: Set<Proc> | null = null;
+  private watchers: Map<Monitor, Proc> | null = null;
+  private observers: Set<ExitObserver> | null = null;
+  private timersToMe: Set<TimerEntry> | null = null;
+
+  constructor() {
+    this.pid = new Pid(++lastId, this);
+  }
+
+  get alive(): boolean {
+    return this.status !== DEAD;
+  }
+
+  /** Handles one message; returns a promise when the handler went async (the process waits for it). */
+  protected abstract handle(kind: MessageKind, payload: unknown): PromiseLike<unknown> | undefined;
+
+  /** A message arrived (a GenServer cancels its idle timeout here). */
+  protected messageArrived(_kind: MessageKind): void {}
+
+  /** Clean-up of the subclass when the process exits, before links and monitors are told. */
+  protected exited(_reason: ExitReason): void {}
+
+  enqueue(kind: MessageKind, payload: unknown): boolean {
+    if (this.status === DEAD) return false;
+    this.mailbox.push(kind, payload);
+    this.messageArrived(kind);
+    if (this.status === IDLE) schedule(this);
+    return true;
+  }
+
+  /** Puts a message before every queued one (a continue runs before anything else). */
+  enqueueFirst(kind: MessageKind, payload: unknown): void {
+    if (this.status === DEAD) return;
+    if (this.head >= 2) {
+      this.head -= 2;
+      this.mailbox[this.head] = kind;
+      this.mailbox[this.head + 1] = payload;
+    } else {
+      this.mailbox.unshift(kind, payload);
+    }
+    if (this.status === IDLE) schedule(this);
+  }
+
+  hasQueuedMessages(): boolean {
+    return this.head < this.mailbox.length;
+  }
+
+  /** Scheduler entry: handles up to `budget` messages; returns how many it handled. */
+  run(budget: number): number {
+    this.status = RUNNING;
+    const box = this.mailbox;
+    let handled = 0;
+    while (this.head < box.length) {
+      if (handled === budget) {
+        this.status = QUEUED;
+        runQueue.push(this);
+        return handled;
+      }
+      const kind = box[this.head] as MessageKind;
+      const payload = box[this.head + 1];
+      box[this.head] = box[this.head + 1] = undefined;
+      this.head += 2;
+      handled++;
+      const pending = this.handle(kind, payload);
+      if (!this.alive) return handled;
+      if (pending !== undefined) {
+        this.status = SUSPENDED;
+        pending.then(this.resume, this.resume);
+        return handled;
+      }
+    }
+    box.length = 0;
+    this.head = 0;
+    this.status = IDLE;
+    return handled;
+  }
+
+  /** Marks the process as waiting for something other than its mailbox (an async init). */
+  suspend(): void {
+    if (this.status !== DEAD) this.status = SUSPENDED;
+  }
+
+  readonly resume = (): void => {
+    if (this.status !== SUSPENDED) return;
+    this.status = IDLE;
+    if (this.head < this.mailbox.length) schedule(this);
+  };
+
+  /** Ends the process with `reason`: rejects its callers, frees its names and timers, signals links and monitors. */
+  exit(reason: ExitReason): void {
+    if (this.status === DEAD) return;
+    this.status = DEAD;
+    this.exitReason = reason;
+    const box = this.mailbox;
+    this.mailbox = [];
+    this.exited(reason);
+    for (let i = this.head; i < box.length; i += 2) {
+      if (box[i] === CALL || box[i] === SYSTEM) (box[i + 1] as ExitObserver).processExited(this, reason);
+    }
+    this.head = 0;
+    if (this.timersToMe !== null) {
+      for (const entry of this.timersToMe) timers.cancel(entry);
+      this.timersToMe = null;
+    }
+    const observers = this.observers;
+    this.observers = null;
+    if (observers !== null) for (const observer of observers) observer.processExited(this, reason);
+    const links = this.links;
+    this.links = null;
+    if (links !== null) {
+      for (const other of links) {
+        other.links?.delete(this);
+        other.exitSignal(this, reason);
+      }
+    }
+    const watchers = this.watchers;
+    this.watchers = null;
+    if (watchers !== null) {
+      for (const [monitor, owner] of watchers) deliverDown(owner, monitor, this.pid, reason);
+    }
+  }
+
+  /**
+   * An exit signal from `from` (a link that exited, or `Process.exit`). `kill` cannot be trapped; a trapping
+   * process gets it as an `EXIT` message; otherwise anything but `normal` ends this process with that reason.
+   */
+  exitSignal(from: Proc | null, reason: ExitReason): void {
+    if (this.status === DEAD) return;
+    if (reason === "kill") {
+      this.exit("killed");
+    } else if (this.trapExit) {
+      const message: ExitMessage = { type: "EXIT", pid: from === null ? this.pid : from.pid, reason };
+      this.enqueue(INFO, message);
+    } else if (reason !== "normal" || from === this) {
+      this.exit(reason);
+    }
+  }
+
+  link(other: Proc): void {
+    if (other === this) return;
+    if (other.status === DEAD) {
+      // Linking to a dead process delivers a noproc exit signal, as in OTP.
+      this.exitSignal(other, "noproc");
+      return;
+    }
+    (this.links ??= new Set()).add(other);
+    (other.links ??= new Set()).add(this);
+  }
+
+  unlink(other: Proc): void {
+    this.links?.delete(other);
+    other.links?.delete(this);
+  }
+
+  isLinkedTo(other: Proc): boolean {
+    return this.links?.has(other) ?? false;
+  }
+
+  /** Starts a monitor owned by this process on `target`. */
+  monitor(target: Proc): MonitorRef {
+    const monitor = new Monitor(++lastMonitorId, this, target);
+    if (target.status === DEAD) {
+      // Delivered asynchronously, like every message, and carrying noproc.
+      deliverDown(this, monitor, target.pid, "noproc");
+    } else {
+      (target.watchers ??= new Map()).set(monitor, this);
+    }
+    return monitor;
+  }
+
+  /** Removes a monitor this process owns; with `flush`, also a DOWN of it already queued. Returns whether it was active. */
+  demonitor(ref: MonitorRef, flush: boolean): boolean {
+    if (!(ref instanceof Monitor) || ref.owner !== this) return false;
+    const wasActive = ref.target.watchers?.delete(ref) ?? false;
+    if (flush) {
+      const box = this.mailbox;
+      for (let i = this.head; i < box.length; i += 2) {
+        const payload = box[i + 1] as Partial<DownMessage> | undefined;
+        if (box[i] === INFO && payload?.type === "DOWN" && payload.ref === ref) {
+          box.splice(i, 2);
+          break;
+        }
+      }
+    }
+    return wasActive;
+  }
+
+  observe(observer: ExitObserver): void {
+    (this.observers ??= new Set()).add(observer);
+  }
+
+  unobserve(observer: ExitObserver): void {
+    this.observers?.delete(observer);
+  }
+
+  /** A timer aimed at this pid: it dies with the process. */
+  trackTimer(entry: TimerEntry): void {
+    (this.timersToMe ??= new Set()).add(entry);
+  }
+
+  untrackTimer(entry: TimerEntry): void {
+    this.timersToMe?.delete(entry);
+  }
+
+  /** Scans queued infos, for a probe's selective receive. */
+  takeQueued(match: (payload: unknown) => boolean): { found: boolean; payload: unknown } {
+    const box = this.mailbox;
+    for (let i = this.head; i < box.length; i += 2) {
+      if (box[i] === INFO && match(box[i + 1])) {
+        const payload = box[i + 1];
+        box.splice(i, 2);
+        return { found: true, payload };
+      }
+    }
+    return { found: false, payload: undefined };
+  }
+}
+
+class Nobody extends Proc {
+  protected handle(): undefined {
+    return undefined;
+  }
+}
+let nobodyProc: Proc | null = null;
+
+/** A process that has already exited, standing for "nobody" when monitoring a name nobody holds. */
+export function nobody(): Proc {
+  if (nobodyProc === null) {
+    nobodyProc = new Nobody();
+    nobodyProc.exit("noproc");
+  }
+  return nobodyProc;
+}
+
+function deliverDown(owner: Proc, ref: Monitor, pid: Pid, reason: ExitReason): void {
+  const message: DownMessage = { type: "DOWN", ref, pid, reason };
+  owner.enqueue(INFO, message);
+}
+
+// The scheduler: one native promise job drains every runnable process in turn. Promise jobs are never faked,
+// so message passing needs no clock tick under sinon's install() or vi.useFakeTimers().
+const runQueue: Proc[] = [];
+let runHead = 0;
+let jobQueued = false;
+const resolved = Promise.resolve();
+
+function schedule(proc: Proc): void {
+  proc.status = QUEUED;
+  runQueue.push(proc);
+  if (!jobQueued) {
+    jobQueued = true;
+    void resolved.then(runJob);
+  }
+}
+
+function runJob(): void {
+  let budget = JOB_BUDGET;
+  while (runHead < runQueue.length) {
+    const proc = runQueue[runHead] as Proc;
+    runQueue[runHead++] = undefined as unknown as Proc;
+    if (proc.status !== QUEUED) continue;
+    budget -= proc.run(SLICE);
+    if (budget <= 0) break;
+  }
+  if (runHead >= runQueue.length) {
+    runQueue.length = 0;
+    runHead = 0;
+    jobQueued = false;
+  } else {
+    // Yield to the other promise jobs (awaiting callers, tests) before draining more.
+    void resolved.then(runJob);
+  }
+}

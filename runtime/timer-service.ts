@@ -1,0 +1,174 @@
+import { hostClearTimeout, hostSetTimeout, now } from "./clock.ts";
+
+/**
+ * One deadline kept by the timer service: a call timeout, a `sendAfter`, an idle timeout or a start timeout.
+ * Subclasses say what firing means; `active` turns false when the entry fires or is cancelled.
+ */
+export abstract class TimerEntry {
+  deadline = 0;
+  seq = 0;
+  active = false;
+  abstract fire(): void;
+}
+
+/**
+ * All runtime deadlines share one host timer, armed for the earliest of them. Entries live in FIFO lanes keyed
+ * by their duration: within a lane deadlines only grow, so arming a call timeout is an array push, not a
+ * heap insert and not a host timer of its own. Cancelled entries are dropped lazily from lane heads.
+ */
+class TimerService {
+  private readonly lanes = new Map<number, Lane>();
+  private live = 0;
+  private seq = 0;
+  private handle: unknown = null;
+  private armedDeadline = Number.POSITIVE_INFINITY;
+  private armedWith: unknown = null;
+  private armedClear: ((handle: unknown) => void) | null = null;
+  private idleCheckQueued = false;
+  private readonly onHostTimer = (): void => this.fireDue();
+  private readonly idleCheck = (): void => this.disarmIfIdle();
+
+  schedule(entry: TimerEntry, ms: number): void {
+    let lane = this.lanes.get(ms);
+    if (lane === undefined) {
+      lane = new Lane();
+      this.lanes.set(ms, lane);
+    }
+    entry.deadline = now() + ms;
+    entry.seq = ++this.seq;
+    entry.active = true;
+    lane.push(entry);
+    this.live++;
+    if (hostSetTimeout() !== this.armedWith) this.arm(Math.min(entry.deadline, this.armedDeadline));
+    else if (entry.deadline < this.armedDeadline) this.arm(entry.deadline);
+  }
+
+  cancel(entry: TimerEntry): void {
+    if (!entry.active) return;
+    entry.active = false;
+    this.settleOne();
+  }
+
+  /** Remaining ms of an active entry, else false. */
+  remaining(entry: TimerEntry): number | false {
+    return entry.active ? Math.max(0, entry.deadline - now()) : false;
+  }
+
+  /** How many entries are waiting: what keeps the host timer armed. */
+  pending(): number {
+    return this.live;
+  }
+
+  private settleOne(): void {
+    if (--this.live === 0 && !this.idleCheckQueued) {
+      // Disarm after the current job: a caller that awaits a reply and calls again at once keeps the timer.
+      this.idleCheckQueued = true;
+      void Promise.resolve().then(this.idleCheck);
+    }
+  }
+
+  private disarmIfIdle(): void {
+    this.idleCheckQueued = false;
+    if (this.live !== 0) return;
+    this.lanes.clear();
+    this.disarm();
+  }
+
+  private arm(deadline: number): void {
+    this.disarm();
+    const setTimer = hostSetTimeout();
+    this.armedWith = setTimer;
+    this.armedClear = hostClearTimeout();
+    this.armedDeadline = deadline;
+    this.handle = setTimer(this.onHostTimer, Math.max(0, deadline - now()));
+  }
+
+  private disarm(): void {
+    if (this.handle !== null && this.armedClear !== null) this.armedClear(this.handle);
+    this.handle = null;
+    this.armedWith = null;
+    this.armedClear = null;
+    this.armedDeadline = Number.POSITIVE_INFINITY;
+  }
+
+  private fireDue(): void {
+    this.handle = null;
+    this.armedWith = null;
+    this.armedDeadline = Number.POSITIVE_INFINITY;
+    const t = now();
+    for (;;) {
+      const next = this.earliest();
+      if (next === null) return;
+      if (next.entry.deadline > t) {
+        this.arm(next.entry.deadline);
+        return;
+      }
+      next.lane.shift();
+      next.entry.active = false;
+      this.settleOne();
+      next.entry.fire();
+    }
+  }
+
+  private earliest(): { lane: Lane; entry: TimerEntry } | null {
+    let best: TimerEntry | null = null;
+    let bestLane: Lane | null = null;
+    for (const [ms, lane] of this.lanes) {
+      const head = lane.firstActive();
+      if (head === null) {
+        if (lane.isEmpty()) this.lanes.delete(ms);
+        continue;
+      }
+      if (best === null || head.deadline < best.deadline || (head.deadline === best.deadline && head.seq < best.seq)) {
+        best = head;
+        bestLane = lane;
+      }
+    }
+    return best === null || bestLane === null ? null : { lane: bestLane, entry: best };
+  }
+}
+
+/** A FIFO of entries with a moving head; compacts when the dead prefix dominates. */
+class Lane {
+  private items: TimerEntry[] = [];
+  private head = 0;
+
+  push(entry: TimerEntry): void {
+    this.dropInactiveHead();
+    this.items.push(entry);
+  }
+
+  firstActive(): TimerEntry | null {
+    this.dropInactiveHead();
+    return this.head < this.items.length ? (this.items[this.head] as TimerEntry) : null;
+  }
+
+  shift(): void {
+    this.items[this.head++] = undefined as unknown as TimerEntry;
+    this.compact();
+  }
+
+  isEmpty(): boolean {
+    return this.head >= this.items.length;
+  }
+
+  private dropInactiveHead(): void {
+    const items = this.items;
+    while (this.head < items.length && !(items[this.head] as TimerEntry).active) {
+      items[this.head++] = undefined as unknown as TimerEntry;
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+export const timers = new TimerService();
