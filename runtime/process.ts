@@ -177,6 +177,7 @@ export abstract class Proc {
     if (watchers !== null) {
       for (const [monitor, owner] of watchers) deliverDown(owner, monitor, this.pid, reason);
     }
+    timers.disarmIfIdle();
   }
 
   /**

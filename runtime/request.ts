@@ -34,6 +34,7 @@ export class Request extends TimerEntry implements ExitObserver {
   readonly ref: ServerRef;
   readonly timeout: Timeout;
   settled = false;
+  override keepsAlive = false;
   resolve: (value: unknown) => void = noop;
   reject: (error: ExitError) => void = noop;
   /** Told when the request settles, so the server stops tracking a deferred reply. */
@@ -52,8 +53,6 @@ export class Request extends TimerEntry implements ExitObserver {
   settle(value: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    // Resolve first: the caller's continuation is queued before the timer service's idle check, so a caller
-    // that calls again at once keeps the host timer armed.
     this.resolve(value);
     if (this.active) timers.cancel(this);
     this.server?.untrack(this);

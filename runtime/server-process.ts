@@ -87,6 +87,8 @@ export class ServerProc extends Proc {
   /** Local name, released on exit (via names are released by their registry, which observes the process). */
   localName: string | null = null;
   private readonly asyncs: ReadonlySet<Callback>;
+  /** Most modules have no async callback: one boolean spares them a Set lookup per message. */
+  private readonly anyAsync: boolean;
   private idle: IdleTimeout | null = null;
   /** Calls answered later with GenServer.reply, and stop requests under way: told if the server exits. */
   private pending: Set<Request> | null = null;
@@ -95,6 +97,7 @@ export class ServerProc extends Proc {
     super();
     this.module = module;
     this.asyncs = asyncCallbacksOf(module);
+    this.anyAsync = this.asyncs.size > 0;
   }
 
   /** Runs init; resolves (or returns at once when init is synchronous) with whether the server started. */
@@ -225,7 +228,7 @@ export class ServerProc extends Proc {
     try {
       const state = this.state;
       const module = this.module;
-      if (this.asyncs.has(callback)) {
+      if (this.anyAsync && this.asyncs.has(callback)) {
         result = runAsync(this, () => (request === undefined ? (fn as (m: unknown, s: unknown) => unknown).call(module, message, state) : fn.call(module, message, request, state)));
       } else if (request === undefined) {
         result = (fn as (m: unknown, s: unknown) => unknown).call(module, message, state);

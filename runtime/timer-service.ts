@@ -8,25 +8,37 @@ export abstract class TimerEntry {
   deadline = 0;
   seq = 0;
   active = false;
+  /**
+   * Whether this deadline alone keeps Node running, as a setTimeout would. Call timeouts do not: a script
+   * whose last call was answered exits at once instead of waiting for that call's deadline.
+   */
+  keepsAlive = true;
   abstract fire(): void;
+}
+
+interface HostHandle {
+  ref?(): unknown;
+  unref?(): unknown;
 }
 
 /**
  * All runtime deadlines share one host timer, armed for the earliest of them. Entries live in FIFO lanes keyed
  * by their duration: within a lane deadlines only grow, so arming a call timeout is an array push, not a
- * heap insert and not a host timer of its own. Cancelled entries are dropped lazily from lane heads.
+ * heap insert and not a host timer of its own. Settled entries are dropped lazily from lane heads, and the
+ * host timer is left armed while processes live (a timer that fires with nothing due costs nothing), then
+ * cleared when a process exit leaves nothing pending, so a test that stopped everything sees no timer.
  */
 class TimerService {
   private readonly lanes = new Map<number, Lane>();
   private live = 0;
+  private liveKeepingAlive = 0;
   private seq = 0;
-  private handle: unknown = null;
+  private handle: HostHandle | null = null;
+  private referenced = true;
   private armedDeadline = Number.POSITIVE_INFINITY;
   private armedWith: unknown = null;
   private armedClear: ((handle: unknown) => void) | null = null;
-  private idleCheckQueued = false;
   private readonly onHostTimer = (): void => this.fireDue();
-  private readonly idleCheck = (): void => this.disarmIfIdle();
 
   schedule(entry: TimerEntry, ms: number): void {
     let lane = this.lanes.get(ms);
@@ -39,6 +51,7 @@ class TimerService {
     entry.active = true;
     lane.push(entry);
     this.live++;
+    if (entry.keepsAlive && this.liveKeepingAlive++ === 0) this.reference(true);
     if (hostSetTimeout() !== this.armedWith) this.arm(Math.min(entry.deadline, this.armedDeadline));
     else if (entry.deadline < this.armedDeadline) this.arm(entry.deadline);
   }
@@ -46,7 +59,7 @@ class TimerService {
   cancel(entry: TimerEntry): void {
     if (!entry.active) return;
     entry.active = false;
-    this.settleOne();
+    this.settleOne(entry);
   }
 
   /** Remaining ms of an active entry, else false. */
@@ -54,24 +67,29 @@ class TimerService {
     return entry.active ? Math.max(0, entry.deadline - now()) : false;
   }
 
-  /** How many entries are waiting: what keeps the host timer armed. */
+  /** How many entries are waiting. */
   pending(): number {
     return this.live;
   }
 
-  private settleOne(): void {
-    if (--this.live === 0 && !this.idleCheckQueued) {
-      // Disarm after the current job: a caller that awaits a reply and calls again at once keeps the timer.
-      this.idleCheckQueued = true;
-      void Promise.resolve().then(this.idleCheck);
-    }
-  }
-
-  private disarmIfIdle(): void {
-    this.idleCheckQueued = false;
-    if (this.live !== 0) return;
+  /** Clears the host timer when nothing is pending; called when a process exits. */
+  disarmIfIdle(): void {
+    if (this.live !== 0 || this.handle === null) return;
     this.lanes.clear();
     this.disarm();
+  }
+
+  private settleOne(entry: TimerEntry): void {
+    this.live--;
+    if (entry.keepsAlive && --this.liveKeepingAlive === 0) this.reference(false);
+  }
+
+  private reference(on: boolean): void {
+    this.referenced = on;
+    if (this.handle !== null) {
+      if (on) this.handle.ref?.();
+      else this.handle.unref?.();
+    }
   }
 
   private arm(deadline: number): void {
@@ -80,7 +98,8 @@ class TimerService {
     this.armedWith = setTimer;
     this.armedClear = hostClearTimeout();
     this.armedDeadline = deadline;
-    this.handle = setTimer(this.onHostTimer, Math.max(0, deadline - now()));
+    this.handle = setTimer(this.onHostTimer, Math.max(0, deadline - now())) as HostHandle;
+    if (!this.referenced) this.handle.unref?.();
   }
 
   private disarm(): void {
@@ -105,7 +124,7 @@ class TimerService {
       }
       next.lane.shift();
       next.entry.active = false;
-      this.settleOne();
+      this.settleOne(next.entry);
       next.entry.fire();
     }
   }
