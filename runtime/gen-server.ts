@@ -2,8 +2,9 @@ import { currentProc } from "./context.ts";
 import { StartError } from "./errors.ts";
 import { isVia, name, registerLocal, registryNamed, resolve, whereis } from "./names.ts";
 import type { Pid } from "./pid.ts";
-import { CALL, CAST, type Proc, SYSTEM } from "./process.ts";
-import { ask, checkTimeout, type From, Request } from "./request.ts";
+import { CALL, CAST, SYSTEM } from "./mailbox.ts";
+import type { Proc } from "./process.ts";
+import { ask, checkTimeout, type From, promiseOf, Request } from "./request.ts";
 import { type GenServerModule, type InitOutcome, ServerProc } from "./server-process.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
 import type { ExitReason, Name, Protocol, ReplyFor, ServerRef, Timeout, Via } from "./types.ts";
@@ -34,7 +35,7 @@ export function startServer<P extends Protocol, A, S, C>(
   arg: A,
   options: StartOptions<P>,
   link: boolean,
-  create: () => ServerProc = () => new ServerProc(module as never),
+  create: (() => ServerProc) | null = null,
 ): Promise<Pid<P>> {
   if (typeof module !== "object" || module === null || typeof module.init !== "function") {
     return Promise.reject(new TypeError(`${fn}: the module should be an object with an init function, got ${String(module)}`));
@@ -54,7 +55,7 @@ export function startServer<P extends Protocol, A, S, C>(
     // OTP: a taken name fails the start before init runs.
     if (holder !== null) return Promise.reject(new StartError({ already_started: holder.pid }));
   }
-  const server = create();
+  const server = create === null ? new ServerProc(module as never) : create();
   if (typeof registration === "string") {
     registerLocal(registration, server);
     server.localName = registration;
@@ -140,20 +141,13 @@ function request_(op: RequestOp, kind: typeof CALL | typeof SYSTEM, server: Serv
   const caller = currentProc();
   const request = new Request(op, payload, caller, server, timeout);
   if (target === null || target === caller) {
-    const failed = unsent(request);
+    const failed = promiseOf(request);
     request.fail(target === null ? "noproc" : "calling_self");
     return failed;
   }
   return ask(target, kind, request);
 }
 
-/** The promise of a request that fails before being sent. */
-function unsent(request: Request): Promise<unknown> {
-  return new Promise((resolve_, reject) => {
-    request.resolve = resolve_;
-    request.reject = reject;
-  });
-}
 
 /**
  * Sends a message without waiting, like `GenServer.cast/2`. Returns `"ok"` at once and never throws, even when

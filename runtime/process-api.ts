@@ -2,7 +2,8 @@ import { currentProc } from "./context.ts";
 import { show } from "./errors.ts";
 import { isVia, resolve } from "./names.ts";
 import { Pid, procOf } from "./pid.ts";
-import { INFO, nobody, type Proc } from "./process.ts";
+import { INFO } from "./mailbox.ts";
+import { nobody, type Proc } from "./process.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
 import type { ExitReason, MonitorRef, Protocol, ServerRef, TimerRef } from "./types.ts";
 

@@ -1,14 +1,7 @@
+import { CALL, INFO, Mailbox, type MessageKind, SYSTEM } from "./mailbox.ts";
 import { Pid } from "./pid.ts";
 import { timers, type TimerEntry } from "./timer-service.ts";
 import type { DownMessage, ExitMessage, ExitReason, MonitorRef } from "./types.ts";
-
-/** Mailbox entry kinds. The mailbox stores `kind, payload` pairs in one array, so a cast allocates nothing. */
-export const CALL = 0;
-export const CAST = 1;
-export const INFO = 2;
-export const SYSTEM = 3;
-export const CONTINUE = 4;
-export type MessageKind = typeof CALL | typeof CAST | typeof INFO | typeof SYSTEM | typeof CONTINUE;
 
 const IDLE = 0;
 const QUEUED = 1;
@@ -54,8 +47,7 @@ export abstract class Proc {
   parent: Proc | null = null;
   /** Scheduling state; read by the scheduler below, never by subclasses. */
   status: Status = IDLE;
-  private mailbox: unknown[] = [];
-  private head = 0;
+  private readonly mailbox = new Mailbox();
   // Allocated on first use: an idle process is a few fields and an empty array.
   private links: Set<Proc> | null = null;
   private watchers: Map<Monitor, Proc> | null = null;
@@ -90,18 +82,12 @@ export abstract class Proc {
   /** Puts a message before every queued one (a continue runs before anything else). */
   enqueueFirst(kind: MessageKind, payload: unknown): void {
     if (this.status === DEAD) return;
-    if (this.head >= 2) {
-      this.head -= 2;
-      this.mailbox[this.head] = kind;
-      this.mailbox[this.head + 1] = payload;
-    } else {
-      this.mailbox.unshift(kind, payload);
-    }
+    this.mailbox.pushFront(kind, payload);
     if (this.status === IDLE) schedule(this);
   }
 
   hasQueuedMessages(): boolean {
-    return this.head < this.mailbox.length;
+    return !this.mailbox.isEmpty();
   }
 
   /** Scheduler entry: handles up to `budget` messages; returns how many it handled. */
@@ -109,27 +95,25 @@ export abstract class Proc {
     this.status = RUNNING;
     const box = this.mailbox;
     let handled = 0;
-    while (this.head < box.length) {
+    while (!box.isEmpty()) {
       if (handled === budget) {
-        this.status = QUEUED;
-        runQueue.push(this);
+        schedule(this);
         return handled;
       }
-      const kind = box[this.head] as MessageKind;
-      const payload = box[this.head + 1];
-      box[this.head] = box[this.head + 1] = undefined;
-      this.head += 2;
+      const kind = box.peekKind();
+      const payload = box.takePayload();
       handled++;
       const pending = this.handle(kind, payload);
       if (!this.alive) return handled;
       if (pending !== undefined) {
         this.status = SUSPENDED;
-        pending.then(this.resume, this.resume);
+        pending.then(
+          () => this.resume(),
+          () => this.resume(),
+        );
         return handled;
       }
     }
-    box.length = 0;
-    this.head = 0;
     this.status = IDLE;
     return handled;
   }
@@ -139,24 +123,22 @@ export abstract class Proc {
     if (this.status !== DEAD) this.status = SUSPENDED;
   }
 
-  readonly resume = (): void => {
+  resume(): void {
     if (this.status !== SUSPENDED) return;
     this.status = IDLE;
-    if (this.head < this.mailbox.length) schedule(this);
-  };
+    if (!this.mailbox.isEmpty()) schedule(this);
+  }
 
   /** Ends the process with `reason`: rejects its callers, frees its names and timers, signals links and monitors. */
   exit(reason: ExitReason): void {
     if (this.status === DEAD) return;
     this.status = DEAD;
     this.exitReason = reason;
-    const box = this.mailbox;
-    this.mailbox = [];
     this.exited(reason);
-    for (let i = this.head; i < box.length; i += 2) {
-      if (box[i] === CALL || box[i] === SYSTEM) (box[i + 1] as ExitObserver).processExited(this, reason);
+    const left = this.mailbox.clear();
+    for (let i = 0; i < left.length; i += 2) {
+      if (left[i] === CALL || left[i] === SYSTEM) (left[i + 1] as ExitObserver).processExited(this, reason);
     }
-    this.head = 0;
     if (this.timersToMe !== null) {
       for (const entry of this.timersToMe) timers.cancel(entry);
       this.timersToMe = null;
@@ -232,16 +214,7 @@ export abstract class Proc {
   demonitor(ref: MonitorRef, flush: boolean): boolean {
     if (!(ref instanceof Monitor) || ref.owner !== this) return false;
     const wasActive = ref.target.watchers?.delete(ref) ?? false;
-    if (flush) {
-      const box = this.mailbox;
-      for (let i = this.head; i < box.length; i += 2) {
-        const payload = box[i + 1] as Partial<DownMessage> | undefined;
-        if (box[i] === INFO && payload?.type === "DOWN" && payload.ref === ref) {
-          box.splice(i, 2);
-          break;
-        }
-      }
-    }
+    if (flush) this.mailbox.takeFirst(INFO, (payload) => (payload as Partial<DownMessage> | undefined)?.ref === ref);
     return wasActive;
   }
 
@@ -262,17 +235,9 @@ export abstract class Proc {
     this.timersToMe?.delete(entry);
   }
 
-  /** Scans queued infos, for a probe's selective receive. */
+  /** Takes the first queued info that matches, for a probe's selective receive. */
   takeQueued(match: (payload: unknown) => boolean): { found: boolean; payload: unknown } {
-    const box = this.mailbox;
-    for (let i = this.head; i < box.length; i += 2) {
-      if (box[i] === INFO && match(box[i + 1])) {
-        const payload = box[i + 1];
-        box.splice(i, 2);
-        return { found: true, payload };
-      }
-    }
-    return { found: false, payload: undefined };
+    return this.mailbox.takeFirst(INFO, match);
   }
 }
 
@@ -298,15 +263,17 @@ function deliverDown(owner: Proc, ref: Monitor, pid: Pid, reason: ExitReason): v
 }
 
 // The scheduler: one native promise job drains every runnable process in turn. Promise jobs are never faked,
-// so message passing needs no clock tick under sinon's install() or vi.useFakeTimers().
-const runQueue: Proc[] = [];
+// so message passing needs no clock tick under sinon's install() or vi.useFakeTimers(). The run queue keeps
+// its array and moves two indices, so an empty queue costs nothing to refill.
+let runQueue: (Proc | undefined)[] = [];
 let runHead = 0;
+let runTail = 0;
 let jobQueued = false;
 const resolved = Promise.resolve();
 
 function schedule(proc: Proc): void {
   proc.status = QUEUED;
-  runQueue.push(proc);
+  runQueue[runTail++] = proc;
   if (!jobQueued) {
     jobQueued = true;
     void resolved.then(runJob);
@@ -315,19 +282,19 @@ function schedule(proc: Proc): void {
 
 function runJob(): void {
   let budget = JOB_BUDGET;
-  while (runHead < runQueue.length) {
+  while (runHead < runTail) {
     const proc = runQueue[runHead] as Proc;
-    runQueue[runHead++] = undefined as unknown as Proc;
+    runQueue[runHead++] = undefined;
     if (proc.status !== QUEUED) continue;
     budget -= proc.run(SLICE);
     if (budget <= 0) break;
   }
-  if (runHead >= runQueue.length) {
-    runQueue.length = 0;
-    runHead = 0;
-    jobQueued = false;
-  } else {
+  if (runHead < runTail) {
     // Yield to the other promise jobs (awaiting callers, tests) before draining more.
     void resolved.then(runJob);
+    return;
   }
+  runHead = runTail = 0;
+  if (runQueue.length > 4096) runQueue = [];
+  jobQueued = false;
 }

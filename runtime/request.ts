@@ -1,5 +1,6 @@
 import { ExitError, type FailedCall } from "./errors.ts";
-import type { ExitObserver, MessageKind, Proc } from "./process.ts";
+import type { MessageKind } from "./mailbox.ts";
+import type { ExitObserver, Proc } from "./process.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
 import type { ExitReason, ServerRef, Timeout } from "./types.ts";
 
@@ -97,11 +98,24 @@ export function checkTimeout(fn: string, timeout: unknown): Timeout {
  * leaves nothing behind: the late answer finds the request settled and is dropped.
  */
 export function ask(target: Proc, kind: MessageKind, request: Request): Promise<unknown> {
-  const promise = new Promise<unknown>((resolve, reject) => {
-    request.resolve = resolve;
-    request.reject = reject;
-  });
+  const promise = promiseOf(request);
   if (request.timeout !== "infinity") timers.schedule(request, request.timeout);
   if (!target.enqueue(kind, request)) request.fail("noproc");
+  return promise;
+}
+
+// One executor for every request: it reads the request being created, which spares a closure per call.
+let creating: Request | null = null;
+function executor(resolve: (value: unknown) => void, reject: (error: ExitError) => void): void {
+  const request = creating as Request;
+  request.resolve = resolve;
+  request.reject = reject;
+}
+
+/** The promise a request settles. */
+export function promiseOf(request: Request): Promise<unknown> {
+  creating = request;
+  const promise = new Promise<unknown>(executor);
+  creating = null;
   return promise;
 }

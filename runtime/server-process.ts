@@ -2,7 +2,8 @@ import { enter, isAsyncFunction, leave, runAsync } from "./context.ts";
 import { isCleanExit, show } from "./errors.ts";
 import { Logger } from "./logger.ts";
 import { unregisterLocal } from "./names.ts";
-import { CALL, CAST, CONTINUE, INFO, type MessageKind, Proc, SYSTEM } from "./process.ts";
+import { CALL, CAST, CONTINUE, INFO, type MessageKind, SYSTEM } from "./mailbox.ts";
+import { Proc } from "./process.ts";
 import type { From, Request } from "./request.ts";
 import { type Action, type CallResult, CallbackResult, type InitResult, type NoReplyResult } from "./results.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
@@ -321,32 +322,33 @@ export class ServerProc extends Proc {
    * reply is delivered, then the server exits. Abnormal reasons are logged once.
    */
   private terminateWith(reason: ExitReason, lastMessage: unknown, replyTo?: Request, replyValue?: unknown): PromiseLike<unknown> | undefined {
-    const finish = (finalReason: ExitReason): undefined => {
-      if (!isCleanExit(finalReason)) {
-        Logger.error(`GenServer ${this.describe()} terminating\n${formatReason(finalReason)}\nLast message: ${show(lastMessage)}\nState: ${show(this.state)}`);
-      }
-      replyTo?.settle(replyValue);
-      this.exit(finalReason);
-      return undefined;
-    };
     const terminate = this.module.terminate;
-    if (terminate === undefined) return finish(reason);
+    if (terminate === undefined) return this.finish(reason, lastMessage, replyTo, replyValue);
     let result: unknown;
     const previous = enter(this);
     try {
-      result = this.asyncs.has("terminate") ? runAsync(this, () => terminate.call(this.module, reason, this.state)) : terminate.call(this.module, reason, this.state);
+      result = this.anyAsync && this.asyncs.has("terminate") ? runAsync(this, () => terminate.call(this.module, reason, this.state)) : terminate.call(this.module, reason, this.state);
     } catch (error) {
-      return finish(error);
+      return this.finish(error, lastMessage, replyTo, replyValue);
     } finally {
       leave(previous);
     }
     if (isThenable(result)) {
       return Promise.resolve(result).then(
-        () => (this.alive ? finish(reason) : undefined),
-        (error: unknown) => (this.alive ? finish(error) : undefined),
+        () => (this.alive ? this.finish(reason, lastMessage, replyTo, replyValue) : undefined),
+        (error: unknown) => (this.alive ? this.finish(error, lastMessage, replyTo, replyValue) : undefined),
       );
     }
-    return finish(reason);
+    return this.finish(reason, lastMessage, replyTo, replyValue);
+  }
+
+  private finish(reason: ExitReason, lastMessage: unknown, replyTo: Request | undefined, replyValue: unknown): undefined {
+    if (!isCleanExit(reason)) {
+      Logger.error(`GenServer ${this.describe()} terminating\n${formatReason(reason)}\nLast message: ${show(lastMessage)}\nState: ${show(this.state)}`);
+    }
+    replyTo?.settle(replyValue);
+    this.exit(reason);
+    return undefined;
   }
 
   private track(request: Request): void {

@@ -147,46 +147,46 @@ class TimerService {
   }
 }
 
-/** A FIFO of entries with a moving head; compacts when the dead prefix dominates. */
+/** A FIFO of entries with a head and a tail index; slots are reused once it empties. */
 class Lane {
-  private items: TimerEntry[] = [];
+  private items: (TimerEntry | undefined)[] = [];
   private head = 0;
+  private tail = 0;
 
   push(entry: TimerEntry): void {
     this.dropInactiveHead();
-    this.items.push(entry);
+    this.items[this.tail++] = entry;
   }
 
   firstActive(): TimerEntry | null {
     this.dropInactiveHead();
-    return this.head < this.items.length ? (this.items[this.head] as TimerEntry) : null;
+    return this.head < this.tail ? (this.items[this.head] as TimerEntry) : null;
   }
 
   shift(): void {
-    this.items[this.head++] = undefined as unknown as TimerEntry;
-    this.compact();
+    this.items[this.head++] = undefined;
+    if (this.head === this.tail) this.reset();
   }
 
   isEmpty(): boolean {
-    return this.head >= this.items.length;
+    return this.head === this.tail;
   }
 
   private dropInactiveHead(): void {
     const items = this.items;
-    while (this.head < items.length && !(items[this.head] as TimerEntry).active) {
-      items[this.head++] = undefined as unknown as TimerEntry;
+    while (this.head < this.tail && !(items[this.head] as TimerEntry).active) items[this.head++] = undefined;
+    if (this.head === this.tail) this.reset();
+    else if (this.head > 1024 && this.head * 2 > this.tail) {
+      // A long-lived entry at the head: compact the settled prefix away.
+      this.items = items.slice(this.head, this.tail);
+      this.tail -= this.head;
+      this.head = 0;
     }
-    this.compact();
   }
 
-  private compact(): void {
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+  private reset(): void {
+    this.head = this.tail = 0;
+    if (this.items.length > 1024) this.items = [];
   }
 }
 
