@@ -4,9 +4,10 @@
  * `vi.useFakeTimers()`) still control it. A test may inject its own clock instead.
  */
 export interface Clock {
-  now(): number;
+  /** The current time in ms: a method, or a property as on a sinon fake clock (`clock.now`). */
+  readonly now: number | (() => number);
   setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  clearTimeout(handle: never): void;
 }
 
 let injected: Clock | null = null;
@@ -16,7 +17,8 @@ let injected: Clock | null = null;
  *
  * @example
  * const clock = FakeTimers.createClock(1_000);
- * useClock(clock);
+ * useClock(clock); // the runtime now runs on `clock`
+ * // … useClock(null) to go back
  */
 export function useClock(clock: Clock | null): void {
   injected = clock;
@@ -33,7 +35,8 @@ export function useClock(clock: Clock | null): void {
  * const elapsed = now() - started;
  */
 export function now(): number {
-  return injected === null ? Date.now() : injected.now();
+  if (injected === null) return Date.now();
+  return typeof injected.now === "function" ? injected.now() : injected.now;
 }
 
 /** The host timer functions in force right now; compared by identity to notice a swapped clock. */
@@ -41,6 +44,6 @@ export function hostSetTimeout(): Clock["setTimeout"] {
   return injected === null ? globalThis.setTimeout : injected.setTimeout;
 }
 
-export function hostClearTimeout(): Clock["clearTimeout"] {
-  return injected === null ? (globalThis.clearTimeout as Clock["clearTimeout"]) : injected.clearTimeout;
+export function hostClearTimeout(): (handle: unknown) => void {
+  return (injected === null ? globalThis.clearTimeout : injected.clearTimeout) as (handle: unknown) => void;
 }

@@ -123,7 +123,9 @@ function startLink<P extends Protocol, A, S, C>(module: GenServerModule<P, A, S,
  * @example
  * const price = await GenServer.call(PRICE_CACHE, { type: "get", symbol: "BTCUSD" });
  */
-function call<P extends Protocol, R extends P["call"]>(server: ServerRef<P>, request: R, timeout: Timeout = 5000): Promise<ReplyFor<P, R["type"]>> {
+// `& { type: R["type"] }` makes the compiler infer R from the literal's `type` alone, not from the expected
+// result, so a call resolves to that request's reply type.
+function call<P extends Protocol, R extends P["call"]>(server: ServerRef<P>, request: R & { readonly type: R["type"] }, timeout: Timeout = 5000): Promise<ReplyFor<P, R["type"]>> {
   return request_("call", CALL, server, request, timeout) as Promise<ReplyFor<P, R["type"]>>;
 }
 

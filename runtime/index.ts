@@ -11,6 +11,7 @@ export { GenServer, Sys } from "./gen-server.ts";
 export type { LogEntry, LogHandler, LogLevel } from "./logger.ts";
 export { Logger } from "./logger.ts";
 export { Pid } from "./pid.ts";
+export { Probe } from "./probe.ts";
 export { Process, self } from "./process-api.ts";
 export type { RegisterResult, RegistryOptions, RegistryProtocol } from "./registry.ts";
 export { Registry } from "./registry.ts";
@@ -18,6 +19,8 @@ export type { From } from "./request.ts";
 export type { Action, CallResult, Ignore, InitResult, NoReply, NoReplyResult, Ok, Reply, Stop, StopInit, StopReply } from "./results.ts";
 export { ignore, noreply, ok, reply, stop } from "./results.ts";
 export type { GenServerModule } from "./server-process.ts";
+export type { ChildCount, ChildInfo, ChildSpec, Strategy, SupervisorOptions, SupervisorProtocol } from "./supervisor.ts";
+export { DynamicSupervisor, Supervisor } from "./supervisor.ts";
 export type {
   Call,
   DownMessage,

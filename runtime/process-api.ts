@@ -28,24 +28,36 @@ export function self(): Pid {
 class SendTimer extends TimerEntry implements TimerRef {
   readonly kind = "timer";
   readonly id: number;
-  readonly dest: ServerRef;
-  readonly message: unknown;
-  readonly target: Proc | null;
+  readonly #dest: ServerRef;
+  readonly #message: unknown;
+  readonly #target: Proc | null;
   constructor(id: number, dest: ServerRef, message: unknown, target: Proc | null) {
     super();
     this.id = id;
-    this.dest = dest;
-    this.message = message;
-    this.target = target;
+    this.#dest = dest;
+    this.#message = message;
+    this.#target = target;
+  }
+  get target(): Proc | null {
+    return this.#target;
   }
   fire(): void {
-    if (this.target !== null) {
-      this.target.untrackTimer(this);
-      this.target.enqueue(INFO, this.message);
+    if (this.#target !== null) {
+      this.#target.untrackTimer(this);
+      this.#target.enqueue(INFO, this.#message);
     } else {
       // A timer to a name resolves the name at delivery; nobody there, nothing delivered.
-      resolve(this.dest)?.enqueue(INFO, this.message);
+      resolve(this.#dest)?.enqueue(INFO, this.#message);
     }
+  }
+  toString(): string {
+    return `#Reference<0.0.1.${this.id}>`;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 }
 let lastTimerId = 0;

@@ -25,12 +25,27 @@ export interface ExitObserver {
 class Monitor implements MonitorRef {
   readonly kind = "monitor";
   readonly id: number;
-  readonly owner: Proc;
-  readonly target: Proc;
+  readonly #owner: Proc;
+  readonly #target: Proc;
   constructor(id: number, owner: Proc, target: Proc) {
     this.id = id;
-    this.owner = owner;
-    this.target = target;
+    this.#owner = owner;
+    this.#target = target;
+  }
+  get owner(): Proc {
+    return this.#owner;
+  }
+  get target(): Proc {
+    return this.#target;
+  }
+  toString(): string {
+    return `#Reference<0.0.0.${this.id}>`;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 }
 let lastMonitorId = 0;
@@ -216,6 +231,12 @@ export abstract class Proc {
     const wasActive = ref.target.watchers?.delete(ref) ?? false;
     if (flush) this.mailbox.takeFirst(INFO, (payload) => (payload as Partial<DownMessage> | undefined)?.ref === ref);
     return wasActive;
+  }
+
+  /** Resolves with the exit reason once this process has exited (at once if it already has). */
+  whenExited(): Promise<ExitReason> {
+    if (this.status === DEAD) return Promise.resolve(this.exitReason);
+    return new Promise((resolve) => this.observe({ processExited: (_proc, reason) => resolve(reason) }));
   }
 
   observe(observer: ExitObserver): void {

@@ -6,6 +6,7 @@ import { type Pid, procOf } from "./pid.ts";
 import type { ExitObserver, Proc } from "./process.ts";
 import { ok } from "./results.ts";
 import { type GenServerModule, ServerProc } from "./server-process.ts";
+import type { ChildSpec } from "./supervisor.ts";
 import type { ExitReason, Protocol, RegistryKey, Via } from "./types.ts";
 
 /** A Registry takes no messages: it is a process only so that it has a pid, a name and a lifetime. */
@@ -158,6 +159,11 @@ function startRegistry(options: RegistryOptions, link: boolean): Promise<Pid<Reg
 export const Registry = {
   start: (options: RegistryOptions): Promise<Pid<RegistryProtocol>> => startRegistry(options, false),
   startLink: (options: RegistryOptions): Promise<Pid<RegistryProtocol>> => startRegistry(options, true),
+
+  /** The child spec of a registry, for a Supervisor's children (Elixir's `{Registry, keys: :unique, name: R}`). */
+  childSpec(options: RegistryOptions): ChildSpec {
+    return { id: `Registry.${options.name}`, start: () => startRegistry(options, true), type: "supervisor" };
+  },
 
   /** A `{:via, Registry, {registry, key}}` name for `start`, `call`, `cast` and `stop`. */
   via<P extends Protocol>(registry: string, key: RegistryKey): Via<P> {

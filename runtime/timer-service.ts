@@ -191,3 +191,29 @@ class Lane {
 }
 
 export const timers = new TimerService();
+
+class Sleep extends TimerEntry {
+  readonly wake: () => void;
+  constructor(wake: () => void) {
+    super();
+    this.wake = wake;
+  }
+  fire(): void {
+    this.wake();
+  }
+}
+
+/** Waits `ms` on the runtime's clock (so fake timers control it); for the runtime's own waits, like a shutdown. */
+export function sleep(ms: number): { readonly done: Promise<void>; cancel(): void } {
+  let entry: Sleep | null = null;
+  const done = new Promise<void>((resolve) => {
+    entry = new Sleep(resolve);
+    timers.schedule(entry, ms);
+  });
+  return {
+    done,
+    cancel: () => {
+      if (entry !== null) timers.cancel(entry);
+    },
+  };
+}
