@@ -50,7 +50,7 @@ class SendTimer extends TimerEntry implements TimerRef {
       resolve(this.#dest)?.enqueue(INFO, this.#message);
     }
   }
-  toString(): string {
+  override toString(): string {
     return `#Reference<0.0.1.${this.id}>`;
   }
   toJSON(): string {
