@@ -17,14 +17,18 @@ export interface StartOptions<P extends Protocol> {
   readonly timeout?: Timeout;
 }
 
+/** The start timeout of an async init: kills the server and fails the start at once, even if init never settles. */
 class StartTimeout extends TimerEntry {
   readonly server: ServerProc;
-  constructor(server: ServerProc) {
+  readonly timedOut: (outcome: InitOutcome) => void;
+  constructor(server: ServerProc, timedOut: (outcome: InitOutcome) => void) {
     super();
     this.server = server;
+    this.timedOut = timedOut;
   }
   fire(): void {
     this.server.exit("killed");
+    this.timedOut({ started: false, reason: "timeout" });
   }
 }
 
@@ -65,7 +69,13 @@ export function startServer<P extends Protocol, A, S, C>(
       server.exit("normal");
       return Promise.reject(new StartError({ unknown_registry: registration.registry }));
     }
-    const taken = registry.registerName(registration.key, server);
+    let taken: Proc | null;
+    try {
+      taken = registry.registerName(registration.key, server);
+    } catch (error) {
+      server.exit("normal");
+      return Promise.reject(error);
+    }
     if (taken !== null) {
       server.exit("normal");
       return Promise.reject(new StartError({ already_started: taken.pid }));
@@ -78,16 +88,16 @@ export function startServer<P extends Protocol, A, S, C>(
   }
   const outcome = server.init(arg);
   if (!(outcome instanceof Promise)) return settleStart(server, outcome);
-  let guard: StartTimeout | null = null;
-  if (timeout !== "infinity") {
-    guard = new StartTimeout(server);
+  if (timeout === "infinity") return outcome.then((result) => settleStart(server, result));
+  return new Promise<InitOutcome>((settle) => {
+    const guard = new StartTimeout(server, settle);
     timers.schedule(guard, timeout);
-  }
-  return outcome.then((result) => {
-    const timedOut = guard !== null && !guard.active && server.exitReason === "killed";
-    if (guard !== null) timers.cancel(guard);
-    return settleStart(server, timedOut ? { started: false, reason: "timeout" } : result);
-  });
+    void outcome.then((result) => {
+      if (!guard.active) return; // the timeout already failed the start
+      timers.cancel(guard);
+      settle(result);
+    });
+  }).then((result) => settleStart(server, result));
 }
 
 function settleStart<P extends Protocol>(server: ServerProc, outcome: InitOutcome): Promise<Pid<P>> {
