@@ -38,7 +38,14 @@ function log(level: LogLevel, message: unknown): void {
   const capture = captures.at(-1);
   if (capture !== undefined) capture.push(entry);
   else if (handlers.size === 0) toConsole(entry);
-  for (const handler of handlers) handler(entry);
+  for (const handler of handlers) {
+    try {
+      handler(entry);
+    } catch (error) {
+      // A broken handler must not break the process that logged (a crash report would never finish).
+      console.error(`[error] Logger handler failed: ${String(error)}`);
+    }
+  }
 }
 
 /**
