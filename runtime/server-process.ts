@@ -58,6 +58,20 @@ function asyncCallbacksOf(module: AnyModule): ReadonlySet<Callback> {
   return found;
 }
 
+/** A callback by name, read with named property loads (a keyed load with a variable name is slower). */
+function callbackOf(module: AnyModule, callback: "handleCall" | "handleCast" | "handleContinue" | "handleInfo"): ((...args: unknown[]) => unknown) | undefined {
+  switch (callback) {
+    case "handleCall":
+      return module.handleCall as ((...args: unknown[]) => unknown) | undefined;
+    case "handleCast":
+      return module.handleCast as ((...args: unknown[]) => unknown) | undefined;
+    case "handleInfo":
+      return module.handleInfo as ((...args: unknown[]) => unknown) | undefined;
+    case "handleContinue":
+      return module.handleContinue as ((...args: unknown[]) => unknown) | undefined;
+  }
+}
+
 const TIMEOUT: TimeoutMessage = Object.freeze({ type: "timeout" });
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -220,7 +234,7 @@ export class ServerProc extends Proc {
 
   /** Calls a handler, then applies what it returned; a thrown error or a rejected promise crashes the server. */
   private invoke(callback: "handleCall" | "handleCast" | "handleContinue" | "handleInfo", message: unknown, request: Request | undefined): PromiseLike<unknown> | undefined {
-    const fn = this.module[callback];
+    const fn = callbackOf(this.module, callback);
     if (fn === undefined) {
       return this.crash(new Error(`GenServer ${this.describe()} received a ${callback === "handleCast" ? "cast" : "continue"} but its module has no ${callback}: ${show(message)}`), message);
     }
@@ -230,9 +244,9 @@ export class ServerProc extends Proc {
       const state = this.state;
       const module = this.module;
       if (this.anyAsync && this.asyncs.has(callback)) {
-        result = runAsync(this, () => (request === undefined ? (fn as (m: unknown, s: unknown) => unknown).call(module, message, state) : fn.call(module, message, request, state)));
+        result = runAsync(this, () => (request === undefined ? fn.call(module, message, state) : fn.call(module, message, request, state)));
       } else if (request === undefined) {
-        result = (fn as (m: unknown, s: unknown) => unknown).call(module, message, state);
+        result = fn.call(module, message, state);
       } else {
         result = fn.call(module, message, request, state);
       }
@@ -258,6 +272,18 @@ export class ServerProc extends Proc {
   /** The chapter's table of return values. */
   private apply(result: unknown, message: unknown, request: Request | undefined): PromiseLike<unknown> | undefined {
     if (result instanceof CallbackResult) {
+      // The common cases first: a reply or a noreply with no action.
+      if (result.action === undefined) {
+        if (result.kind === "reply" && request !== undefined) {
+          this.state = result.state;
+          request.settle(result.reply);
+          return undefined;
+        }
+        if (result.kind === "noreply" && request === undefined) {
+          this.state = result.state;
+          return undefined;
+        }
+      }
       switch (result.kind) {
         case "reply":
           if (request === undefined) break;
