@@ -1,0 +1,73 @@
+import { isDeepStrictEqual } from "node:util";
+import type { Text } from "../../kit/lang.ts";
+import { formatValue } from "./format.ts";
+import { t } from "./grading.ts";
+
+/** A failed check: its message is already in the grading language and in plain words. */
+export class GradingFailure extends Error {
+  override readonly name = "GradingFailure";
+}
+
+const labels = {
+  call: { es: "Llamada: ", en: "Call:    " },
+  expected: { es: "Esperado:", en: "Expected:" },
+  actual: { es: "Obtenido:", en: "Got:     " },
+  note: { es: "Pista:   ", en: "Hint:    " },
+} as const;
+
+export function describeCheck(parts: { call: string; expected: string; actual: string; note?: Text | undefined }): string {
+  const lines = [`${t(labels.call)} ${parts.call}`, `${t(labels.expected)} ${parts.expected}`, `${t(labels.actual)} ${parts.actual}`];
+  if (parts.note !== undefined) lines.push(`${t(labels.note)} ${t(parts.note)}`);
+  return lines.join("\n");
+}
+
+/**
+ * Deep equality. On failure it throws a message naming the call made, the expected and the actual value.
+ *
+ * @example
+ * assertEqual(await PriceCache.get(server, "AAPL"), 101.5, { call: `PriceCache.get(server, "AAPL")` });
+ */
+export function assertEqual<T>(
+  actual: unknown,
+  expected: T,
+  options: { readonly call: string; readonly note?: Text },
+): asserts actual is T {
+  if (isDeepStrictEqual(actual, expected)) return;
+  throw new GradingFailure(
+    describeCheck({ call: options.call, expected: formatValue(expected), actual: formatValue(actual), note: options.note }),
+  );
+}
+
+/**
+ * Expects `promiseOrFn` to reject (or throw) with an error `check` accepts; returns that error.
+ *
+ * @example
+ * await assertRejects(() => GenServer.call(pid, { type: "get" }), { call: "…", expected: { es: "un ExitError", en: "an ExitError" } });
+ */
+export async function assertRejects(
+  promiseOrFn: Promise<unknown> | (() => unknown),
+  options: { readonly call: string; readonly expected: Text; readonly check?: (error: unknown) => boolean; readonly note?: Text },
+): Promise<unknown> {
+  let outcome: { rejected: true; error: unknown } | { rejected: false; value: unknown };
+  try {
+    const value = await (typeof promiseOrFn === "function" ? promiseOrFn() : promiseOrFn);
+    outcome = { rejected: false, value };
+  } catch (error) {
+    outcome = { rejected: true, error };
+  }
+  const expected = t(options.expected);
+  if (!outcome.rejected) {
+    const actual = t({ es: `terminó bien con ${formatValue(outcome.value)}`, en: `it resolved with ${formatValue(outcome.value)}` });
+    throw new GradingFailure(describeCheck({ call: options.call, expected, actual, note: options.note }));
+  }
+  if (options.check !== undefined && !options.check(outcome.error)) {
+    const actual = t({ es: `falló con ${formatValue(outcome.error)}`, en: `it rejected with ${formatValue(outcome.error)}` });
+    throw new GradingFailure(describeCheck({ call: options.call, expected, actual, note: options.note }));
+  }
+  return outcome.error;
+}
+
+/** Fails the test with a message of the grader's own. */
+export function fail(message: Text): never {
+  throw new GradingFailure(t(message));
+}

@@ -1,0 +1,23 @@
+/** The two languages the kit speaks to learners. */
+export type Lang = "es" | "en";
+
+/** A text a learner reads, in both languages. */
+export interface Text {
+  readonly es: string;
+  readonly en: string;
+}
+
+/** Spanish when the locale starts with "es", English otherwise (LC_ALL, then LC_MESSAGES, LANG, LANGUAGE, as POSIX orders them). */
+export function langFromEnv(env: NodeJS.ProcessEnv = process.env): Lang {
+  const explicit = env.GRADE_LANG;
+  if (explicit === "es" || explicit === "en") return explicit;
+  for (const key of ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] as const) {
+    const value = env[key];
+    if (value !== undefined && value !== "") return value.toLowerCase().startsWith("es") ? "es" : "en";
+  }
+  return "en";
+}
+
+export function parseLang(value: string): Lang | null {
+  return value === "es" || value === "en" ? value : null;
+}

@@ -1,0 +1,65 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { catalog } from "../catalog.ts";
+import { splitPoints } from "../score.ts";
+import { parseStatement, readStatement } from "../statement.ts";
+
+const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const ids = catalog.map((exercise) => exercise.id);
+
+describe("catalog", () => {
+  it("should list the exercises once each, in course order", () => {
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it.each(ids)("should number the tasks of %s from 1 with points summing to 100", (id) => {
+    const exercise = catalog.find((candidate) => candidate.id === id);
+    expect(exercise?.tasks.map((task) => task.n)).toEqual(exercise?.tasks.map((_, i) => i + 1));
+    expect(exercise?.tasks.reduce((sum, task) => sum + task.points, 0)).toBe(100);
+    for (const task of exercise?.tasks ?? []) expect(task.points).toBeGreaterThan(0);
+  });
+
+  it.each(ids)("should have the stub, the solution and the grader of %s", (id) => {
+    const exercise = catalog.find((candidate) => candidate.id === id);
+    expect(existsSync(join(kitRoot, "exercises", id, exercise?.file ?? ""))).toBe(true);
+    expect(existsSync(join(kitRoot, "solutions", id, exercise?.file ?? ""))).toBe(true);
+    expect(existsSync(join(kitRoot, "graders", id))).toBe(true);
+  });
+});
+
+describe("statements", () => {
+  for (const lang of ["es", "en"] as const) {
+    it.each(ids)(`should have a ${lang} section per task of %s, with its points and non-empty hints`, (id) => {
+      const exercise = catalog.find((candidate) => candidate.id === id);
+      const sections = readStatement(kitRoot, id, lang);
+      expect(sections.map((section) => section.n)).toEqual(exercise?.tasks.map((task) => task.n));
+      for (const section of sections) {
+        const task = exercise?.tasks.find((candidate) => candidate.n === section.n);
+        expect(section.points, `${lang} task ${section.n} points`).toBe(task?.points);
+        expect(section.hints, `${lang} task ${section.n} hints`).toMatch(/^- \S/m);
+      }
+    });
+  }
+
+  it("should read a task's hints up to the next section", () => {
+    const tasks = parseStatement(
+      "# T\n\n## Tarea 1: Uno (60 puntos)\nTexto.\n### Pistas\n- a\n- b\n## Tarea 2: Dos (40 puntos)\n### Pistas\n- c\n## Notas\n- no\n",
+    );
+    expect(tasks).toEqual([
+      { n: 1, title: "Uno", points: 60, hints: "- a\n- b" },
+      { n: 2, title: "Dos", points: 40, hints: "- c" },
+    ]);
+  });
+});
+
+describe("splitPoints", () => {
+  it("should split points into integers by largest remainder, summing to the total", () => {
+    expect(splitPoints(20, 3)).toEqual([7, 7, 6]);
+    expect(splitPoints(15, 2)).toEqual([8, 7]);
+    expect(splitPoints(10, 0)).toEqual([]);
+    for (let count = 1; count <= 12; count++) expect(splitPoints(35, count).reduce((a, b) => a + b, 0)).toBe(35);
+  });
+});

@@ -1,0 +1,187 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BatchEntry } from "../batch.ts";
+import { catalog } from "../catalog.ts";
+import { applyFixture, type Fixture } from "../fixture.ts";
+import { classroomResults, exercismResults } from "../outputs.ts";
+import type { GradedExercise, GradeReport } from "../score.ts";
+import { classroomSchema, exercismSchema, validate } from "./helpers/schema.ts";
+
+const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const graded = catalog.filter((exercise) => existsSync(join(kitRoot, "graders", exercise.id)));
+const ids = graded.map((exercise) => exercise.id);
+
+const fixturesOf = new Map<string, readonly Fixture[]>();
+for (const id of ids) {
+  const path = join(kitRoot, "graders", id, "fixtures.ts");
+  if (existsSync(path)) fixturesOf.set(id, ((await import(path)) as { fixtures: readonly Fixture[] }).fixtures);
+}
+const allFixtures = [...fixturesOf].flatMap(([id, fixtures]) => fixtures.map((fixture) => ({ id, fixture })));
+
+/** The line of the solution where the type-error fixture puts its mistake. */
+const typeErrorLine = 26;
+
+let reports: Record<string, GradeReport> = {};
+
+/** This process's environment without vitest's own variables, which would confuse the vitest the batch starts. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|__VITEST|TEST$|NODE_ENV$|GRADE_)/.test(key)));
+}
+const tmp = mkdtempSync(join(tmpdir(), "grade-self-check-"));
+
+function exerciseOf(key: string, id: string): GradedExercise {
+  const exercise = reports[key]?.exercises.find((candidate) => candidate.id === id);
+  if (exercise === undefined) throw new Error(`no report for ${id} in ${key}`);
+  return exercise;
+}
+
+beforeAll(() => {
+  const entries: BatchEntry[] = [
+    { key: "solutions", implDir: join(kitRoot, "solutions"), ids },
+    { key: "stubs", implDir: join(kitRoot, "exercises"), ids },
+  ];
+  for (const { id, fixture } of allFixtures) {
+    const dir = join(tmp, `${id}--${fixture.name}`);
+    cpSync(join(kitRoot, "solutions", id), join(dir, id), { recursive: true });
+    const file = join(dir, id, fixture.file);
+    writeFileSync(file, applyFixture(readFileSync(file, "utf8"), fixture));
+    entries.push({ key: `${id}--${fixture.name}`, implDir: dir, ids: [id] });
+  }
+  const typeErrorDir = join(tmp, "type-error");
+  cpSync(join(kitRoot, "solutions", "01-price-cache"), join(typeErrorDir, "01-price-cache"), { recursive: true });
+  const file = join(typeErrorDir, "01-price-cache", "price-cache.ts");
+  const lines = readFileSync(file, "utf8").split("\n");
+  lines.splice(typeErrorLine - 1, 0, `    const oops: number = "not a number";`);
+  writeFileSync(file, lines.join("\n"));
+  entries.push({ key: "type-error", implDir: typeErrorDir, ids: ["01-price-cache"] });
+
+  const manifest = join(tmp, "manifest.json");
+  const out = join(tmp, "reports.json");
+  writeFileSync(manifest, JSON.stringify(entries));
+  const child = spawnSync(process.execPath, ["--import", "tsx", join(kitRoot, "kit", "test", "helpers", "run-batch.ts"), manifest, out], {
+    cwd: kitRoot,
+    encoding: "utf8",
+    timeout: 150_000,
+    env: cleanEnv(),
+  });
+  if (child.status !== 0) throw new Error(`the batch failed (${String(child.status)}): ${child.stderr}`);
+  reports = JSON.parse(readFileSync(out, "utf8")) as Record<string, GradeReport>;
+}, 170_000);
+
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("graders on solutions/", () => {
+  it.each(ids)("should score 100 on %s with every test passing", (id) => {
+    const exercise = exerciseOf("solutions", id);
+    const failing = exercise.tasks.flatMap((task) =>
+      task.tests.filter((test) => !test.passed).map((test) => `${test.name}: ${test.message}`),
+    );
+    expect(exercise.typeErrors).toEqual([]);
+    expect(failing).toEqual([]);
+    expect(exercise.earned).toBe(100);
+    expect(exercise.status).toBe("pass");
+  });
+
+  it.each(ids)("should put every test of %s inside a task of the catalog, every task with a test", (id) => {
+    const exercise = exerciseOf("solutions", id);
+    expect(exercise.orphans).toEqual([]);
+    for (const task of exercise.tasks) expect(task.tests.length, `task ${task.n}`).toBeGreaterThan(0);
+  });
+});
+
+describe("graders on the shipped stubs", () => {
+  it.each(ids)("should fail every test of %s", (id) => {
+    const exercise = exerciseOf("stubs", id);
+    const passing = exercise.tasks.flatMap((task) => task.tests.filter((test) => test.passed).map((test) => test.name));
+    expect(exercise.typeErrors, "the stub should compile").toEqual([]);
+    expect(passing).toEqual([]);
+    expect(exercise.earned).toBe(0);
+  });
+});
+
+describe("known-wrong fixtures", () => {
+  it.each(allFixtures.map(({ id, fixture }) => [`${id} ${fixture.name}`, id, fixture] as const))(
+    "should make %s lose points on the tasks it breaks",
+    (_title, id, fixture) => {
+      const exercise = exerciseOf(`${id}--${fixture.name}`, id);
+      expect(exercise.typeErrors, "the fixture should compile").toEqual([]);
+      expect(fixture.breaks.length).toBeGreaterThan(0);
+      for (const n of fixture.breaks) {
+        const task = exercise.tasks.find((candidate) => candidate.n === n);
+        expect(task, `task ${n} exists`).toBeDefined();
+        expect(task?.earned, `task ${n} of ${fixture.name}`).toBeLessThan(task?.points ?? 0);
+      }
+    },
+  );
+
+  it("should report a synchronous infinite loop as a hang on its task, and go on grading", () => {
+    const exercise = exerciseOf("01-price-cache--hangs-sync-loop", "01-price-cache");
+    expect(exercise.hung).toEqual({ task: 3, test: "should give undefined for a symbol never stored" });
+    const task3 = exercise.tasks.find((task) => task.n === 3);
+    expect(task3?.tests.find((test) => test.hung)?.message).toMatch(/hung/);
+    // The tests that ran before the hang keep their points; the others count as failed.
+    expect(exercise.tasks.filter((task) => task.n <= 2).every((task) => task.earned === task.points)).toBe(true);
+    expect(exercise.tasks.filter((task) => task.n >= 3).every((task) => task.earned === 0)).toBe(true);
+    expect(exerciseOf("solutions", "01-price-cache").earned).toBe(100);
+  });
+
+  it("should report a promise that never settles as a failure of its task saying so", () => {
+    const exercise = exerciseOf("01-price-cache--hangs-never-replies", "01-price-cache");
+    const task3 = exercise.tasks.find((task) => task.n === 3);
+    expect(task3?.tests[0]?.message).toMatch(/did not finish in \d+ s/);
+    expect(exercise.hung).toBeNull();
+    expect(exercise.tasks.find((task) => task.n === 4)?.earned).toBe(20);
+  });
+});
+
+describe("type errors", () => {
+  it("should report a type error as one file, line and message instead of the tests", () => {
+    const exercise = exerciseOf("type-error", "01-price-cache");
+    expect(exercise.status).toBe("error");
+    expect(exercise.earned).toBe(0);
+    expect(exercise.typeErrors).toHaveLength(1);
+    expect(exercise.typeErrors[0]?.line).toBe(typeErrorLine);
+    expect(exercise.typeErrors[0]?.file).toMatch(/price-cache\.ts$/);
+    expect(exercise.typeErrors[0]?.message).toMatch(/not assignable to type 'number'/);
+    const results = exercismResults(reports["type-error"] as GradeReport);
+    expect(results.status).toBe("error");
+    expect(results.message).toMatch(new RegExp(`price-cache\\.ts:${typeErrorLine}:`));
+  });
+});
+
+describe("output formats", () => {
+  const keys = ["solutions", "stubs", "type-error", "01-price-cache--hangs-sync-loop"];
+
+  it.each(keys)("should write a valid Exercism results.json (v3) for %s", (key) => {
+    const results = exercismResults(reports[key] as GradeReport);
+    const roundTrip = JSON.parse(JSON.stringify(results)) as unknown;
+    expect(validate(roundTrip, exercismSchema)).toEqual([]);
+    expect(results.tests.length).toBeGreaterThan(0);
+    expect(results.totals.max_score).toBe(100 * (reports[key]?.exercises.length ?? 0));
+  });
+
+  it.each(keys)("should write a valid Classroom reporter JSON for %s, scores summing to the total", (key) => {
+    const report = reports[key] as GradeReport;
+    const results = classroomResults(report);
+    const roundTrip = JSON.parse(JSON.stringify(results)) as typeof results;
+    expect(validate(roundTrip, classroomSchema)).toEqual([]);
+    expect(roundTrip.tests.reduce((sum, test) => sum + test.score, 0)).toBe(report.earned);
+    expect(roundTrip.max_score).toBe(report.points);
+  });
+
+  it("should give the tests' points summing to each task's points", () => {
+    for (const exercise of reports.solutions?.exercises ?? []) {
+      for (const task of exercise.tasks)
+        expect(
+          task.tests.reduce((sum, test) => sum + test.points, 0),
+          `${exercise.id} task ${task.n}`,
+        ).toBe(task.points);
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve, sep } from "node:path";
+
+/** One type error, as a learner reads it: where and what. */
+export interface TypeErrorInfo {
+  /** Path relative to the current directory. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+let runs = 0;
+
+const tscLine = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
+
+/**
+ * Typechecks the given exercises' folders of `implDir` with the kit's TypeScript (the kit's runtime behind
+ * `#runtime`), and resolves to the errors per exercise id. Unused names are not errors here: they do not make
+ * a solution wrong.
+ */
+export async function typecheck(kitRoot: string, implDir: string, exercises: readonly string[]): Promise<Map<string, TypeErrorInfo[]>> {
+  const byDir = await typecheckDirs(
+    kitRoot,
+    exercises.map((id) => join(resolve(implDir), id)),
+  );
+  const errors = new Map<string, TypeErrorInfo[]>();
+  for (const id of exercises) {
+    const found = byDir.get(join(resolve(implDir), id));
+    if (found !== undefined) errors.set(id, found);
+  }
+  return errors;
+}
+
+/** Typechecks several exercise folders in one compiler run; resolves to the errors per folder. */
+export async function typecheckDirs(kitRoot: string, folders: readonly string[]): Promise<Map<string, TypeErrorInfo[]>> {
+  const errors = new Map<string, TypeErrorInfo[]>();
+  const dirs = folders.map((dir) => resolve(dir)).filter((dir) => existsSync(dir));
+  if (dirs.length === 0) return errors;
+  const configDir = join(kitRoot, ".grade");
+  mkdirSync(configDir, { recursive: true });
+  const configPath = join(configDir, `tsconfig.${process.pid}-${++runs}.json`);
+  const config = {
+    extends: "../tsconfig.json",
+    compilerOptions: {
+      // Bundler resolution: a learner's folder outside the kit needs no package.json of its own.
+      module: "preserve",
+      moduleResolution: "bundler",
+      paths: { "#runtime": [join(kitRoot, "runtime", "index.ts")] },
+      noUnusedLocals: false,
+      noUnusedParameters: false,
+    },
+    include: dirs.map((dir) => `${dir.replaceAll("\\", "/")}/**/*.ts`),
+  };
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const tsc = join(dirname(createRequire(join(kitRoot, "package.json")).resolve("typescript/package.json")), "bin", "tsc");
+  const output = await new Promise<string>((done) => {
+    const child = spawn(process.execPath, [tsc, "-p", configPath, "--pretty", "false"], {
+      cwd: kitRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.on("close", () => done(text));
+    child.on("error", () => done(text));
+  });
+  rmSync(configPath, { force: true });
+  let last: TypeErrorInfo[] | null = null;
+  for (const line of output.split(/\r?\n/)) {
+    const match = tscLine.exec(line);
+    if (match === null) {
+      // Continuation lines elaborate the previous error's message.
+      const previous = last?.at(-1);
+      if (previous !== undefined && last !== null && /^\s+\S/.test(line))
+        last[last.length - 1] = { ...previous, message: `${previous.message}\n${line.trim()}` };
+      continue;
+    }
+    const [, file = "", row = "0", column = "0", , message = ""] = match;
+    const absolute = resolve(kitRoot, file);
+    const id = dirs.find((dir) => absolute.startsWith(dir + sep));
+    if (id === undefined) {
+      last = null;
+      continue;
+    }
+    const list = errors.get(id) ?? [];
+    list.push({ file: relative(process.cwd(), absolute) || absolute, line: Number(row), column: Number(column), message });
+    errors.set(id, list);
+    last = list;
+  }
+  return errors;
+}

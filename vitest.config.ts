@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// `vitest run` proves the runtime and the kit; graders run only through `npm run grade`, which points `#impl` at
+// the implementation to grade.
+export default defineConfig({
+  test: {
+    include: ["runtime/test/**/*.test.ts", "kit/test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 20_000,
+  },
+});
