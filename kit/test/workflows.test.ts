@@ -1,0 +1,256 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { catalog } from "../catalog.ts";
+import {
+  copyRepo,
+  type Job,
+  linkNodeModules,
+  loadWorkflow,
+  makeTempDir,
+  npmScriptsUsed,
+  repoRoot,
+  runStep,
+  stepById,
+  stepByName,
+  type Workflow,
+  workflowProblems,
+} from "./workflow-harness.ts";
+
+const packageScripts = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const ci = loadWorkflow("ci.yml");
+const grade = loadWorkflow("grade.yml");
+const gradeJob = grade.workflow.jobs.grade as Job;
+const firstExercise = catalog[0]?.id ?? "";
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const dir = makeTempDir(prefix);
+  temps.push(dir);
+  return dir;
+}
+
+const allSteps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
+
+describe.each([ci, grade])("$file", ({ source, workflow }) => {
+  it("should be a valid workflow for GitHub Actions", () => {
+    expect(workflowProblems(source)).toEqual([]);
+  });
+
+  it("should pin every action to a major version", () => {
+    const uses = allSteps(workflow).flatMap((step) => (step.uses === undefined ? [] : [step.uses]));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+  });
+
+  it("should declare its permissions and bound every job's time", () => {
+    expect(workflow.permissions?.contents).toBe("read");
+    for (const job of Object.values(workflow.jobs)) expect(job["timeout-minutes"]).toBeGreaterThan(0);
+  });
+
+  it("should only run npm scripts that package.json defines", () => {
+    const used = allSteps(workflow).flatMap((step) => npmScriptsUsed(step.run ?? ""));
+    for (const script of used) expect(packageScripts, `npm run ${script}`).toHaveProperty(script);
+  });
+});
+
+describe("ci.yml", () => {
+  it("should run npm ci and npm test on Node 20, 22 and 24", () => {
+    const test = ci.workflow.jobs.test as Job;
+    expect(test.strategy?.matrix?.node).toEqual([20, 22, 24]);
+    expect(test.steps.flatMap((step) => (step.run === undefined ? [] : [step.run]))).toEqual(["npm ci", "npm test"]);
+  });
+
+  it("should take a learner's first steps on Windows", () => {
+    const windows = ci.workflow.jobs["learner-windows"] as Job;
+    expect(windows["runs-on"]).toMatch(/^windows-/);
+    expect(windows.steps.flatMap((step) => (step.run === undefined ? [] : [step.run]))).toEqual([
+      "npm ci",
+      "npm run grade -- --solutions",
+      "npm run hint -- 01-price-cache 1",
+    ]);
+  });
+
+  it("should run only in the kit's own repository, a template, not in the learners' copies", () => {
+    for (const job of Object.values(ci.workflow.jobs)) expect(job.if).toBe("github.event.repository.is_template");
+  });
+
+  it("should ask for hints the kit can print", async () => {
+    const windows = ci.workflow.jobs["learner-windows"] as Job;
+    const hint = windows.steps.find((step) => step.run?.startsWith("npm run hint") === true);
+    const outcome = await runStep(ci.workflow, hint!, { workspace: repoRoot, runnerTemp: tempDir("runner"), env: { LANG: "en_US.UTF-8" } });
+    expect(outcome.status, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toContain("Task 1:");
+  });
+});
+
+describe(".ci/run", () => {
+  it("should run exactly the README's commands: npm ci, then npm test", () => {
+    const script = readFileSync(join(repoRoot, ".ci", "run"), "utf8");
+    const commands = script.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
+    expect(commands).toEqual(["set -euo pipefail", 'cd "$(dirname "$0")/.."', "npm ci", "npm test"]);
+    expect(packageScripts, "package.json has no test script for npm test").toHaveProperty("test");
+    for (const readme of ["README.md", "README.en.md"]) {
+      const text = readFileSync(join(repoRoot, readme), "utf8");
+      expect(text, readme).toContain("```sh\nnpm ci\nnpm test\n```");
+    }
+  });
+});
+
+describe.each(["README.md", "README.en.md"])("%s", (readme) => {
+  const text = readFileSync(join(repoRoot, readme), "utf8");
+
+  it("should list every exercise of the catalog with its file", () => {
+    for (const exercise of catalog) {
+      expect(text).toContain(`| \`${exercise.id}\` | \`${exercise.file}\` |`);
+    }
+  });
+
+  it("should document exactly the options npm run grade takes", () => {
+    const documented = [...text.matchAll(/^\| `(--[a-z]+)[^`]*` \|/gm)].map((match) => match[1]).sort();
+    const parsed = [...readFileSync(join(repoRoot, "kit", "grade.ts"), "utf8").matchAll(/case "(--[a-z]+)":/g)]
+      .map((match) => match[1])
+      .sort();
+    expect(documented).toEqual(parsed);
+  });
+});
+
+describe("grade.yml", () => {
+  it("should run only in the learners' repositories, and not on Classroom's first commit", () => {
+    expect(gradeJob.if).toBe("${{ !github.event.repository.is_template && github.actor != 'github-classroom[bot]' }}");
+  });
+
+  it("should take the kit's repository and ref from the workflow's env", () => {
+    const kitCheckout = stepByName(gradeJob, "Check out the kit at its pinned ref");
+    expect(grade.workflow.env).toHaveProperty("KIT_REPOSITORY");
+    expect(grade.workflow.env).toHaveProperty("KIT_REF");
+    expect(kitCheckout.with).toMatchObject({ repository: "${{ env.KIT_REPOSITORY }}", ref: "${{ env.KIT_REF }}", path: ".kit" });
+  });
+
+  it("should read expressions through env: in its run: scripts, never inline", () => {
+    for (const step of gradeJob.steps) expect(step.run ?? "").not.toContain("${{");
+  });
+
+  it("should feed the grading step's result to the Classroom reporter", () => {
+    const grading = stepById(gradeJob, "grading");
+    const reporter = gradeJob.steps.find((step) => step.uses?.startsWith("classroom-resources/autograding-grading-reporter@") === true);
+    expect(grading["continue-on-error"]).toBeUndefined();
+    expect(reporter?.with?.runners).toBe("grading");
+    expect(reporter?.env).toEqual({ GRADING_RESULTS: "${{ steps.grading.outputs.result }}" });
+    expect(reporter?.if).toBe("${{ !cancelled() && steps.grading.outputs.result != '' }}");
+    expect(gradeJob.steps.indexOf(reporter!)).toBeGreaterThan(gradeJob.steps.indexOf(grading));
+  });
+
+  describe("the comparison of graders/ and runtime/ with the kit's", () => {
+    const compare = stepByName(gradeJob, "Compare graders/ and runtime/ with the kit's");
+
+    function learnerAndKit(): string {
+      const workspace = tempDir("grade-compare");
+      for (const root of [workspace, join(workspace, ".kit")]) {
+        mkdirSync(join(root, "graders", "01-price-cache"), { recursive: true });
+        mkdirSync(join(root, "runtime"), { recursive: true });
+        writeFileSync(join(root, "graders", "01-price-cache", "price-cache.test.ts"), "export {};\n");
+        writeFileSync(join(root, "runtime", "index.ts"), "export const x = 1;\n");
+      }
+      return workspace;
+    }
+
+    it("should add nothing to the summary when the learner's copies equal the kit's", async () => {
+      const workspace = learnerAndKit();
+      const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner") });
+      expect(outcome.status, outcome.stderr).toBe(0);
+      expect(outcome.summary).toBe("");
+    });
+
+    it("should say in the summary that an edited grader is not used", async () => {
+      const workspace = learnerAndKit();
+      writeFileSync(join(workspace, "graders", "01-price-cache", "price-cache.test.ts"), "export const pass = true;\n");
+      const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner"), env: { KIT_LANG: "en" } });
+      expect(outcome.status, outcome.stderr).toBe(0);
+      expect(outcome.summary).toContain("Your edits to graders/ or runtime/ are not used for grading");
+      expect(outcome.summary).toContain("graders/");
+      expect(outcome.summary).not.toContain("runtime/)");
+    });
+
+    it("should say it in Spanish when the kit's language is Spanish, also for a file added to runtime/", async () => {
+      const workspace = learnerAndKit();
+      writeFileSync(join(workspace, "runtime", "shortcut.ts"), "export {};\n");
+      const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner"), env: { KIT_LANG: "es" } });
+      expect(outcome.status, outcome.stderr).toBe(0);
+      expect(outcome.summary).toContain("Tus cambios en graders/ o runtime/ no se usan para calificar");
+      expect(outcome.summary).toContain("runtime/");
+    });
+
+    it("should not complain about a folder the learner's repository does not have", async () => {
+      const workspace = learnerAndKit();
+      rmSync(join(workspace, "graders"), { recursive: true });
+      const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner") });
+      expect(outcome.status, outcome.stderr).toBe(0);
+      expect(outcome.summary).toBe("");
+    });
+  });
+
+  describe("the grading step", () => {
+    const grading = stepById(gradeJob, "grading");
+
+    /**
+     * A learner's repository with the reference solutions in exercises/ except for the first exercise, left as
+     * shipped, and a grader for it edited to pass anything; the kit checked out and installed in .kit/.
+     */
+    function learnerRepository(): string {
+      if (!existsSync(join(repoRoot, "kit", "grade.ts")) || packageScripts.grade === undefined) {
+        throw new Error("kit/grade.ts and the `grade` script are needed to run grade.yml's grading step; they are not there yet");
+      }
+      const workspace = tempDir("grade-run");
+      copyRepo(workspace, { exercisesFrom: "solutions" });
+      rmSync(join(workspace, "exercises", firstExercise), { recursive: true });
+      cpSync(join(repoRoot, "exercises", firstExercise), join(workspace, "exercises", firstExercise), { recursive: true });
+      rmSync(join(workspace, "graders", firstExercise), { recursive: true });
+      mkdirSync(join(workspace, "graders", firstExercise));
+      writeFileSync(join(workspace, "graders", firstExercise, "edited.test.ts"), 'import { it } from "vitest";\nit("passes", () => {});\n');
+      copyRepo(join(workspace, ".kit"));
+      linkNodeModules(join(workspace, ".kit"));
+      return workspace;
+    }
+
+    it("should grade with the kit's graders, hand the result to the reporter and succeed even when tasks fail", {
+      timeout: 120_000,
+    }, async () => {
+      const workspace = learnerRepository();
+
+      const outcome = await runStep(grade.workflow, grading, {
+        workspace,
+        runnerTemp: tempDir("runner"),
+        env: { KIT_LANG: "en" },
+        timeoutMs: 110_000,
+      });
+
+      const log = outcome.stdout + outcome.stderr;
+      expect(outcome.status, log).toBe(0);
+      expect(outcome.outputs["exit-code"], log).toBe("1");
+      expect(outcome.outputs.result, "the step's `result` output").toBeTruthy();
+      const classroom = JSON.parse(Buffer.from(outcome.outputs.result ?? "", "base64").toString("utf8")) as {
+        status: string;
+        max_score: number;
+        tests: { score: number; line_no: number }[];
+      };
+      expect(classroom.status).not.toBe("pass");
+      expect(classroom.max_score).toBe(100 * catalog.length);
+      for (const test of classroom.tests) {
+        expect(Number.isFinite(test.score)).toBe(true);
+        expect(test.line_no).toBeGreaterThan(0);
+      }
+      const results = JSON.parse(readFileSync(join(workspace, ".kit", "results.json"), "utf8")) as {
+        version: number;
+        totals: { exercises: { id: string; score: number; max_score: number }[] };
+      };
+      expect(results.version).toBe(3);
+      const scores = Object.fromEntries(results.totals.exercises.map((exercise) => [exercise.id, exercise.score]));
+      expect(scores, log).toEqual(Object.fromEntries(catalog.map((exercise) => [exercise.id, exercise.id === firstExercise ? 0 : 100])));
+      expect(outcome.summary).toMatch(new RegExp(`^\\|.*${firstExercise}.*\\|$`, "m"));
+    });
+  });
+});
