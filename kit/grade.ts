@@ -62,6 +62,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     switch (arg) {
+      case "--":
+        // PowerShell with an older npm passes the separator through: `npm run grade -- -- --solutions`.
+        break;
       case "--lang":
         i++;
         break;
@@ -140,6 +143,14 @@ function implShown(options: GradeOptions): string {
   return (relative(process.cwd(), options.implDir) || ".").replaceAll(sep, "/");
 }
 
+/** The flags that grade the same folder again, for the commands the report suggests (" --impl DIR", …). */
+function implFlags(options: GradeOptions): string {
+  if (options.implDir === join(kitRoot, "exercises")) return "";
+  if (options.implDir === join(kitRoot, "solutions")) return " --solutions";
+  const shown = implShown(options);
+  return ` --impl ${/[\s"'$]/.test(shown) ? JSON.stringify(shown) : shown}`;
+}
+
 const passed = (report: GradeReport): boolean => report.exercises.every((exercise) => exercise.status === "pass");
 
 async function watchLoop(grader: Grader, options: GradeOptions, first: GradeReport): Promise<never> {
@@ -162,7 +173,7 @@ async function watchLoop(grader: Grader, options: GradeOptions, first: GradeRepo
     const total = merged.exercises.reduce((sum, exercise) => sum + exercise.earned, 0);
     last = { ...merged, earned: total };
     const partial: GradeReport = { ...last, exercises: last.exercises.filter((exercise) => ids.includes(exercise.id)) };
-    process.stdout.write(renderReport({ ...partial, earned: last.earned, points: last.points }, style, catalog, implShown(options)));
+    process.stdout.write(renderReport({ ...partial, earned: last.earned, points: last.points }, style, catalog, implShown(options), implFlags(options)));
     process.stdout.write(`\n${help}\n`);
   };
   show(first, options.ids);
@@ -234,6 +245,8 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  // Read by the graders' workers, so that a replay command grades the same folder.
+  process.env.GRADE_FLAGS = implFlags(options);
   const grader = await createGrader({
     kitRoot,
     implDir: options.implDir,
@@ -248,7 +261,7 @@ async function main(): Promise<number> {
   // With the Classroom JSON on stdout, the report for humans goes to stderr so the JSON stays parseable.
   const toStderr = options.classroom !== null && options.classroom.file === null && (process.env.GITHUB_OUTPUT ?? "") === "";
   const stream = toStderr ? process.stderr : process.stdout;
-  stream.write(renderReport(report, makeStyle(useColour(stream)), catalog, implShown(options)));
+  stream.write(renderReport(report, makeStyle(useColour(stream)), catalog, implShown(options), implFlags(options)));
   return passed(report) ? 0 : 1;
 }
 

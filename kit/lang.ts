@@ -7,7 +7,10 @@ export interface Text {
   readonly en: string;
 }
 
-/** Spanish when the locale starts with "es", English otherwise (LC_ALL, then LC_MESSAGES, LANG, LANGUAGE, as POSIX orders them). */
+/**
+ * Spanish when the locale starts with "es", English otherwise: LC_ALL, then LC_MESSAGES, LANG, LANGUAGE (as POSIX
+ * orders them), then the system locale.
+ */
 export function langFromEnv(env: NodeJS.ProcessEnv = process.env): Lang {
   const explicit = env.GRADE_LANG;
   if (explicit === "es" || explicit === "en") return explicit;
@@ -15,7 +18,16 @@ export function langFromEnv(env: NodeJS.ProcessEnv = process.env): Lang {
     const value = env[key];
     if (value !== undefined && value !== "") return value.toLowerCase().startsWith("es") ? "es" : "en";
   }
-  return "en";
+  // Windows sets none of those: fall back to the system locale as Node's Intl sees it.
+  return systemLocale().toLowerCase().startsWith("es") ? "es" : "en";
+}
+
+function systemLocale(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().locale;
+  } catch {
+    return "";
+  }
 }
 
 export function parseLang(value: string): Lang | null {

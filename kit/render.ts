@@ -129,8 +129,8 @@ export function nextStep(report: GradeReport): { exercise: GradedExercise; task:
   return null;
 }
 
-/** `implRoot`: how to show the graded folder (exercises/ by default). */
-export function renderReport(report: GradeReport, style: Style, catalog: readonly CatalogExercise[], implRoot = "exercises"): string {
+/** `implRoot`: how to show the graded folder (exercises/ by default); `implFlags`: the flags that grade it again. */
+export function renderReport(report: GradeReport, style: Style, catalog: readonly CatalogExercise[], implRoot = "exercises", implFlags = ""): string {
   const lang = report.lang;
   const blocks = report.exercises.map((exercise) => renderExercise(exercise, lang, style));
   const total = `${report.earned}/${report.points}`;
@@ -158,7 +158,7 @@ export function renderReport(report: GradeReport, style: Style, catalog: readonl
       const labels = lang === "es" ? ["Enunciado:", "Pistas:   ", "Calificar:"] : ["Statement:", "Hints:    ", "Grade:    "];
       summary.push(`  ${labels[0]} ${statement}`);
       summary.push(`  ${labels[1]} ${style.bold(`npm run hint -- ${exercise.id} ${task.n}`)}`);
-      summary.push(`  ${labels[2]} ${style.bold(`npm run grade -- ${exercise.id}`)}`);
+      summary.push(`  ${labels[2]} ${style.bold(`npm run grade -- ${exercise.id}${implFlags}`)}`);
     }
   }
   return `${blocks.join("\n\n")}\n\n${summary.join("\n")}\n`;

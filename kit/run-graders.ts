@@ -117,6 +117,16 @@ class CollectingReporter implements Reporter {
   }
 }
 
+/** A missing implementation file, said plainly: `--impl` must point at a folder laid out like exercises/. */
+function explainMissing(text: string, implDir: string, lang: "es" | "en"): string {
+  const match = /Cannot find module '([^']+)'/.exec(text);
+  if (match === null || !/\.ts$/.test(match[1] ?? "")) return text;
+  const wanted = (match[1] ?? "").split(/[\\/]/).slice(-2).join("/");
+  return lang === "es"
+    ? `No se encontró ${wanted} en ${implDir}: la carpeta que se califica debe tener la misma estructura que exercises/ (<id>/<archivo>.ts).`
+    : `${wanted} was not found in ${implDir}: the folder being graded must be laid out like exercises/ (<id>/<file>.ts).`;
+}
+
 function readHangs(dir: string): Map<string, HangReport> {
   const hangs = new Map<string, HangReport>();
   for (const name of readdirSync(dir)) {
@@ -219,7 +229,8 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
           });
         }
         const file = resolve(module.moduleId);
-        return { exercise: exerciseOfFile(file), file, tests, errors: module.errors().map(errorText), hang: hangs.get(file) ?? null };
+        const errors = module.errors().map((error) => explainMissing(errorText(error), options.implFor?.(file) ?? implDir, options.lang));
+        return { exercise: exerciseOfFile(file), file, tests, errors, hang: hangs.get(file) ?? null };
       });
     },
     invalidate(path) {

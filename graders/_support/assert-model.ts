@@ -66,9 +66,14 @@ export async function assertModel<Model extends object, Real>(options: {
     t({ es: "En el último paso:", en: "At the last step:" }),
     ...cause.split("\n").map((line) => `  ${line}`),
     t({
-      es: `Semilla: ${seed}. Para repetirla: npm run grade -- ${exercise} --seed ${seed}`,
-      en: `Seed: ${seed}. To replay it: npm run grade -- ${exercise} --seed ${seed}`,
+      es: `Semilla: ${seed}. Para repetirla: npm run grade -- ${exercise}${gradeFlags()} --seed ${seed}`,
+      en: `Seed: ${seed}. To replay it: npm run grade -- ${exercise}${gradeFlags()} --seed ${seed}`,
     }),
   ];
   throw new GradingFailure(lines.join("\n"));
+}
+
+/** The flags of the grading run (" --impl DIR", " --solutions" or nothing), so the replay grades the same folder. */
+function gradeFlags(): string {
+  return process.env.GRADE_FLAGS ?? "";
 }
