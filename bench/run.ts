@@ -13,7 +13,8 @@ const { values, positionals } = parseArgs({
 const runs = Number(values.runs);
 if (!Number.isSafeInteger(runs) || runs < 1) throw new Error(`bench: --runs should be a positive integer, got ${values.runs}`);
 const chosen = positionals.length === 0 ? all : all.filter((bench) => positionals.includes(bench.figure));
-if (chosen.length === 0) throw new Error(`bench: no figure named ${positionals.join(", ")}; figures: ${all.map((b) => b.figure).join(", ")}`);
+if (chosen.length === 0)
+  throw new Error(`bench: no figure named ${positionals.join(", ")}; figures: ${all.map((b) => b.figure).join(", ")}`);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -22,7 +23,9 @@ function median(values: number[]): number {
 }
 
 if (!values.json) {
-  console.log(`${runs} runs per figure (plus one warm-up), median; ${typeof globalThis.gc === "function" ? "" : "run with --expose-gc for memory figures; "}goal = the issue's target on the reference machine\n`);
+  console.log(
+    `${runs} runs per figure (plus one warm-up), median; ${typeof globalThis.gc === "function" ? "" : "run with --expose-gc for memory figures; "}goal = the issue's target on the reference machine\n`,
+  );
 }
 for (const bench of chosen) {
   const rates: number[] = [];
@@ -43,8 +46,12 @@ for (const bench of chosen) {
     console.log(JSON.stringify({ figure: bench.figure, per_sec: perSec, target: bench.target, runs, ...extra }));
   } else {
     const ratio = perSec / bench.target;
-    const extraText = Object.entries(extra).map(([key, value]) => `  ${key}=${value}`).join("");
-    console.log(`${bench.figure.padEnd(22)} ${(perSec / 1e6).toFixed(2).padStart(6)} M/s   goal ${(bench.target / 1e6).toFixed(2)} M/s   ${(ratio * 100).toFixed(0).padStart(4)} %${extraText}`);
+    const extraText = Object.entries(extra)
+      .map(([key, value]) => `  ${key}=${value}`)
+      .join("");
+    console.log(
+      `${bench.figure.padEnd(22)} ${(perSec / 1e6).toFixed(2).padStart(6)} M/s   goal ${(bench.target / 1e6).toFixed(2)} M/s   ${(ratio * 100).toFixed(0).padStart(4)} %${extraText}`,
+    );
     console.log(`${"".padEnd(22)} ${bench.description}`);
   }
 }

@@ -173,7 +173,9 @@ async function watchLoop(grader: Grader, options: GradeOptions, first: GradeRepo
     const total = merged.exercises.reduce((sum, exercise) => sum + exercise.earned, 0);
     last = { ...merged, earned: total };
     const partial: GradeReport = { ...last, exercises: last.exercises.filter((exercise) => ids.includes(exercise.id)) };
-    process.stdout.write(renderReport({ ...partial, earned: last.earned, points: last.points }, style, catalog, implShown(options), implFlags(options)));
+    process.stdout.write(
+      renderReport({ ...partial, earned: last.earned, points: last.points }, style, catalog, implShown(options), implFlags(options)),
+    );
     process.stdout.write(`\n${help}\n`);
   };
   show(first, options.ids);

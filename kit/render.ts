@@ -130,7 +130,13 @@ export function nextStep(report: GradeReport): { exercise: GradedExercise; task:
 }
 
 /** `implRoot`: how to show the graded folder (exercises/ by default); `implFlags`: the flags that grade it again. */
-export function renderReport(report: GradeReport, style: Style, catalog: readonly CatalogExercise[], implRoot = "exercises", implFlags = ""): string {
+export function renderReport(
+  report: GradeReport,
+  style: Style,
+  catalog: readonly CatalogExercise[],
+  implRoot = "exercises",
+  implFlags = "",
+): string {
   const lang = report.lang;
   const blocks = report.exercises.map((exercise) => renderExercise(exercise, lang, style));
   const total = `${report.earned}/${report.points}`;
