@@ -4,7 +4,7 @@ import { CALL, INFO, type MessageKind, SYSTEM } from "./mailbox.ts";
 import type { Pid } from "./pid.ts";
 import { Proc } from "./process.ts";
 import type { Request } from "./request.ts";
-import type { ExitReason } from "./types.ts";
+import type { DownMessage, ExitReason, MonitorRef } from "./types.ts";
 
 /** Probes wait in real time, like ExUnit's assert_receive, so they still work while a test fakes the clock. */
 const realSetTimeout = globalThis.setTimeout;
@@ -37,6 +37,13 @@ class ProbeProc extends Proc {
       // A probe answers no calls: the caller times out, as with a process that never replies.
     }
     return undefined;
+  }
+
+  /** A DOWN the probe received but the test has not taken yet is still in its mailbox: flush removes it too. */
+  override demonitor(ref: MonitorRef, flush: boolean): boolean {
+    const wasActive = super.demonitor(ref, flush);
+    if (flush) this.take((message) => (message as Partial<DownMessage> | undefined)?.ref === ref);
+    return wasActive;
   }
 
   take(match: Match): { found: boolean; message: unknown } {

@@ -166,7 +166,7 @@ export abstract class Proc {
     if (links !== null) {
       for (const other of links) {
         other.links?.delete(this);
-        other.exitSignal(this, reason);
+        other.exitSignal(this, reason, true);
       }
     }
     const watchers = this.watchers;
@@ -178,12 +178,13 @@ export abstract class Proc {
   }
 
   /**
-   * An exit signal from `from` (a link that exited, or `Process.exit`). `kill` cannot be trapped; a trapping
-   * process gets it as an `EXIT` message; otherwise anything but `normal` ends this process with that reason.
+   * An exit signal from `from` (a link that exited, or `Process.exit`). `kill` sent by `Process.exit` cannot be
+   * trapped (a link's exit with reason `kill` can, as in OTP); a trapping process gets the signal as an `EXIT`
+   * message; otherwise anything but `normal` ends this process with that reason.
    */
-  exitSignal(from: Proc | null, reason: ExitReason): void {
+  exitSignal(from: Proc | null, reason: ExitReason, fromLink = false): void {
     if (this.status === DEAD) return;
-    if (reason === "kill") {
+    if (reason === "kill" && !fromLink) {
       this.exit("killed");
     } else if (this.trapExit) {
       const message: ExitMessage = { type: "EXIT", pid: from === null ? this.pid : from.pid, reason };
