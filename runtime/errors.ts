@@ -39,8 +39,14 @@ export class ExitError extends Error {
   readonly call: FailedCall;
 
   constructor(reason: ExitReason, call: FailedCall) {
-    const args = call.fn === "GenServer.call" || call.fn === "Sys.replaceState" ? [call.server, call.request, call.timeout] : [call.server, call.timeout];
-    super(`${call.fn}(${args.map(show).join(", ")}) exited: ${describeReason(reason)}`, reason instanceof Error ? { cause: reason } : undefined);
+    const args =
+      call.fn === "GenServer.call" || call.fn === "Sys.replaceState"
+        ? [call.server, call.request, call.timeout]
+        : [call.server, call.timeout];
+    super(
+      `${call.fn}(${args.map(show).join(", ")}) exited: ${describeReason(reason)}`,
+      reason instanceof Error ? { cause: reason } : undefined,
+    );
     this.reason = reason;
     this.call = call;
   }
@@ -65,6 +71,10 @@ export function isCleanExit(reason: ExitReason): boolean {
   return (
     reason === "normal" ||
     reason === "shutdown" ||
-    (typeof reason === "object" && reason !== null && !(reason instanceof Error) && "shutdown" in reason && Object.keys(reason).length === 1)
+    (typeof reason === "object" &&
+      reason !== null &&
+      !(reason instanceof Error) &&
+      "shutdown" in reason &&
+      Object.keys(reason).length === 1)
   );
 }

@@ -1,8 +1,8 @@
 import { currentProc } from "./context.ts";
 import { StartError } from "./errors.ts";
+import { CALL, CAST, SYSTEM } from "./mailbox.ts";
 import { isVia, name, registerLocal, registryNamed, resolve, whereis } from "./names.ts";
 import type { Pid } from "./pid.ts";
-import { CALL, CAST, SYSTEM } from "./mailbox.ts";
 import type { Proc } from "./process.ts";
 import { ask, checkTimeout, type From, promiseOf, Request } from "./request.ts";
 import { type GenServerModule, type InitOutcome, ServerProc } from "./server-process.ts";
@@ -121,7 +121,11 @@ function start<P extends Protocol, A, S, C>(module: GenServerModule<P, A, S, C>,
  * @example
  * const pid = await GenServer.startLink(PriceWorker, "BTCUSD", { name: Registry.via(REGISTRY, "BTCUSD") });
  */
-function startLink<P extends Protocol, A, S, C>(module: GenServerModule<P, A, S, C>, arg: A, options: StartOptions<P> = {}): Promise<Pid<P>> {
+function startLink<P extends Protocol, A, S, C>(
+  module: GenServerModule<P, A, S, C>,
+  arg: A,
+  options: StartOptions<P> = {},
+): Promise<Pid<P>> {
   return startServer("GenServer.startLink", module, arg, options, true);
 }
 
@@ -135,14 +139,29 @@ function startLink<P extends Protocol, A, S, C>(module: GenServerModule<P, A, S,
  */
 // `& { type: R["type"] }` makes the compiler infer R from the literal's `type` alone, not from the expected
 // result, so a call resolves to that request's reply type.
-function call<P extends Protocol, R extends P["call"]>(server: ServerRef<P>, request: R & { readonly type: R["type"] }, timeout: Timeout = 5000): Promise<ReplyFor<P, R["type"]>> {
+function call<P extends Protocol, R extends P["call"]>(
+  server: ServerRef<P>,
+  request: R & { readonly type: R["type"] },
+  timeout: Timeout = 5000,
+): Promise<ReplyFor<P, R["type"]>> {
   return request_("call", CALL, server, request, timeout) as Promise<ReplyFor<P, R["type"]>>;
 }
 
 type RequestOp = "call" | "get_state" | "replace_state" | "stop";
-const fnNames: Readonly<Record<RequestOp, string>> = { call: "GenServer.call", get_state: "Sys.getState", replace_state: "Sys.replaceState", stop: "GenServer.stop" };
+const fnNames: Readonly<Record<RequestOp, string>> = {
+  call: "GenServer.call",
+  get_state: "Sys.getState",
+  replace_state: "Sys.replaceState",
+  stop: "GenServer.stop",
+};
 
-function request_(op: RequestOp, kind: typeof CALL | typeof SYSTEM, server: ServerRef, payload: unknown, timeout: Timeout): Promise<unknown> {
+function request_(
+  op: RequestOp,
+  kind: typeof CALL | typeof SYSTEM,
+  server: ServerRef,
+  payload: unknown,
+  timeout: Timeout,
+): Promise<unknown> {
   let target: Proc | null;
   try {
     checkTimeout(fnNames[op], timeout);
@@ -159,7 +178,6 @@ function request_(op: RequestOp, kind: typeof CALL | typeof SYSTEM, server: Serv
   }
   return ask(target, kind, request);
 }
-
 
 /**
  * Sends a message without waiting, like `GenServer.cast/2`. Returns `"ok"` at once and never throws, even when
@@ -199,7 +217,8 @@ function stop<P extends Protocol>(server: ServerRef<P>, reason: ExitReason = "no
  * GenServer.reply(from, "done");
  */
 function reply<R>(from: From<R>, value: R): void {
-  if (!(from instanceof Request) || from.op !== "call") throw new TypeError("GenServer.reply: from should be the `from` given to handleCall");
+  if (!(from instanceof Request) || from.op !== "call")
+    throw new TypeError("GenServer.reply: from should be the `from` given to handleCall");
   from.settle(value);
 }
 

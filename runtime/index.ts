@@ -34,8 +34,8 @@ export type {
   ReplyOf,
   ServerRef,
   SystemMessage,
-  TimeoutMessage,
   Timeout,
+  TimeoutMessage,
   TimerRef,
   Via,
 } from "./types.ts";

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
-import { currentPid } from "./context.ts";
 import { now } from "./clock.ts";
+import { currentPid } from "./context.ts";
 import type { Pid } from "./pid.ts";
 
 /** Logger levels, from the most to the least verbose, as in Elixir's Logger. */
@@ -64,7 +64,8 @@ export const Logger = {
 
   /** Drops lines below `level` (`"none"` drops all). */
   configure(options: { readonly level: LogLevel | "none" }): void {
-    if (!(options.level in rank)) throw new TypeError(`Logger.configure: level should be debug, info, warn, error or none, got ${inspect(options.level)}`);
+    if (!(options.level in rank))
+      throw new TypeError(`Logger.configure: level should be debug, info, warn, error or none, got ${inspect(options.level)}`);
     minimum = options.level;
   },
 

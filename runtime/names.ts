@@ -22,7 +22,8 @@ export function isVia(ref: unknown): ref is Via {
  * export const PRICE_CACHE = GenServer.name<PriceCacheProtocol>("PriceCache");
  */
 export function name<P extends Protocol>(text: string): Name<P> {
-  if (typeof text !== "string" || text.length === 0) throw new TypeError(`GenServer.name: a name should be a non-empty string, got ${String(text)}`);
+  if (typeof text !== "string" || text.length === 0)
+    throw new TypeError(`GenServer.name: a name should be a non-empty string, got ${String(text)}`);
   return text as Name<P>;
 }
 
@@ -32,7 +33,7 @@ export function lookupLocal(text: string): Proc | null {
 
 export function registerLocal(text: string, proc: Proc): Proc | null {
   const holder = localNames.get(text);
-  if (holder !== undefined && holder.alive) return holder;
+  if (holder?.alive) return holder;
   localNames.set(text, proc);
   return null;
 }
@@ -44,7 +45,7 @@ export function unregisterLocal(text: string, proc: Proc): void {
 /** Finds the registry process behind a registry name, or null. */
 export function registryNamed(registry: string): (Proc & ViaRegistry) | null {
   const proc = localNames.get(registry);
-  return proc !== undefined && proc.alive && "whereisKey" in proc ? (proc as Proc & ViaRegistry) : null;
+  return proc?.alive && "whereisKey" in proc ? (proc as Proc & ViaRegistry) : null;
 }
 
 /** The live process a server reference designates, or null (dead pid, free name, unknown registry). */
@@ -54,7 +55,7 @@ export function resolve(ref: ServerRef): Proc | null {
   else if (typeof ref === "string") proc = localNames.get(ref) ?? null;
   else if (isVia(ref)) proc = registryNamed(ref.registry)?.whereisKey(ref.key) ?? null;
   else throw new TypeError(`a server should be a pid, a name or a via name, got ${String(ref)}`);
-  return proc !== null && proc.alive ? proc : null;
+  return proc?.alive ? proc : null;
 }
 
 /**

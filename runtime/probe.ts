@@ -24,7 +24,7 @@ class ProbeProc extends Proc {
   protected handle(kind: MessageKind, payload: unknown): undefined {
     if (kind === INFO) {
       const waiter = this.waiter;
-      if (waiter !== null && waiter.match(payload)) {
+      if (waiter?.match(payload)) {
         this.waiter = null;
         waiter.found(payload);
       } else {

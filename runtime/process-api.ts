@@ -1,8 +1,8 @@
 import { currentProc } from "./context.ts";
 import { show } from "./errors.ts";
+import { INFO } from "./mailbox.ts";
 import { isVia, resolve } from "./names.ts";
 import { Pid, procOf } from "./pid.ts";
-import { INFO } from "./mailbox.ts";
 import { nobody, type Proc } from "./process.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
 import type { ExitReason, MonitorRef, Protocol, ServerRef, TimerRef } from "./types.ts";
@@ -91,7 +91,9 @@ function send<P extends Protocol>(dest: ServerRef<P>, message: P["info"]): void 
  */
 function sendAfter<P extends Protocol>(dest: ServerRef<P>, message: P["info"], ms: number): TimerRef {
   if (!Number.isSafeInteger(ms) || ms < 0) throw new TypeError(`Process.sendAfter: ms should be a non-negative integer, got ${show(ms)}`);
-  const target = dest instanceof Pid ? procOf(dest) : (targetOf("Process.sendAfter", dest), null);
+  // A pid is resolved now (the timer dies with it); a name is only checked now and resolved when the timer fires.
+  const target = dest instanceof Pid ? procOf(dest) : null;
+  if (target === null) targetOf("Process.sendAfter", dest);
   const timer = new SendTimer(++lastTimerId, dest, message, target);
   if (target !== null && !target.alive) return timer;
   timers.schedule(timer, ms);

@@ -1,6 +1,6 @@
 import { CALL, INFO, Mailbox, type MessageKind, SYSTEM } from "./mailbox.ts";
 import { Pid } from "./pid.ts";
-import { timers, type TimerEntry } from "./timer-service.ts";
+import { type TimerEntry, timers } from "./timer-service.ts";
 import type { DownMessage, ExitMessage, ExitReason, MonitorRef } from "./types.ts";
 
 const IDLE = 0;
@@ -201,8 +201,10 @@ export abstract class Proc {
       this.exitSignal(other, "noproc");
       return;
     }
-    (this.links ??= new Set()).add(other);
-    (other.links ??= new Set()).add(this);
+    this.links ??= new Set();
+    this.links.add(other);
+    other.links ??= new Set();
+    other.links.add(this);
   }
 
   unlink(other: Proc): void {
@@ -221,7 +223,8 @@ export abstract class Proc {
       // Delivered asynchronously, like every message, and carrying noproc.
       deliverDown(this, monitor, target.pid, "noproc");
     } else {
-      (target.watchers ??= new Map()).set(monitor, this);
+      target.watchers ??= new Map();
+      target.watchers.set(monitor, this);
     }
     return monitor;
   }
@@ -241,7 +244,8 @@ export abstract class Proc {
   }
 
   observe(observer: ExitObserver): void {
-    (this.observers ??= new Set()).add(observer);
+    this.observers ??= new Set();
+    this.observers.add(observer);
   }
 
   unobserve(observer: ExitObserver): void {
@@ -250,7 +254,8 @@ export abstract class Proc {
 
   /** A timer aimed at this pid: it dies with the process. */
   trackTimer(entry: TimerEntry): void {
-    (this.timersToMe ??= new Set()).add(entry);
+    this.timersToMe ??= new Set();
+    this.timersToMe.add(entry);
   }
 
   untrackTimer(entry: TimerEntry): void {

@@ -127,7 +127,8 @@ const registryModule: GenServerModule<RegistryProtocol, undefined, null> = { ini
 
 function named(fn: string, registry: string): RegistryProc {
   const proc = registryNamed(registry);
-  if (!(proc instanceof RegistryProc)) throw new Error(`${fn}: no registry named ${show(registry)} is running (start it with Registry.start)`);
+  if (!(proc instanceof RegistryProc))
+    throw new Error(`${fn}: no registry named ${show(registry)} is running (start it with Registry.start)`);
   return proc;
 }
 

@@ -1,11 +1,11 @@
 import { enter, isAsyncFunction, leave, runAsync } from "./context.ts";
 import { isCleanExit, show } from "./errors.ts";
 import { Logger } from "./logger.ts";
-import { unregisterLocal } from "./names.ts";
 import { CALL, CAST, CONTINUE, INFO, type MessageKind, SYSTEM } from "./mailbox.ts";
+import { unregisterLocal } from "./names.ts";
 import { Proc } from "./process.ts";
 import type { From, Request } from "./request.ts";
-import { type Action, type CallResult, CallbackResult, type InitResult, type NoReplyResult } from "./results.ts";
+import { type Action, CallbackResult, type CallResult, type InitResult, type NoReplyResult } from "./results.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
 import type { ExitMessage, ExitReason, Protocol, ReplyOf, SystemMessage, TimeoutMessage } from "./types.ts";
 
@@ -59,7 +59,10 @@ function asyncCallbacksOf(module: AnyModule): ReadonlySet<Callback> {
 }
 
 /** A callback by name, read with named property loads (a keyed load with a variable name is slower). */
-function callbackOf(module: AnyModule, callback: "handleCall" | "handleCast" | "handleContinue" | "handleInfo"): ((...args: unknown[]) => unknown) | undefined {
+function callbackOf(
+  module: AnyModule,
+  callback: "handleCall" | "handleCast" | "handleContinue" | "handleInfo",
+): ((...args: unknown[]) => unknown) | undefined {
   switch (callback) {
     case "handleCall":
       return module.handleCall as ((...args: unknown[]) => unknown) | undefined;
@@ -183,13 +186,16 @@ export class ServerProc extends Proc {
 
   protected override messageArrived(kind: MessageKind): void {
     // Any message cancels the idle timeout; sys requests (getState) do not disturb the server.
-    if (this.idle !== null && this.idle.active && kind !== SYSTEM) timers.cancel(this.idle);
+    if (this.idle?.active && kind !== SYSTEM) timers.cancel(this.idle);
   }
 
   private handleCallMessage(request: Request): PromiseLike<unknown> | undefined {
     if (this.module.handleCall === undefined) {
       this.track(request);
-      return this.crash(new Error(`GenServer ${this.describe()} received a call but its module has no handleCall: ${show(request.payload)}`), request.payload);
+      return this.crash(
+        new Error(`GenServer ${this.describe()} received a call but its module has no handleCall: ${show(request.payload)}`),
+        request.payload,
+      );
     }
     return this.invoke("handleCall", request.payload, request);
   }
@@ -233,10 +239,19 @@ export class ServerProc extends Proc {
   }
 
   /** Calls a handler, then applies what it returned; a thrown error or a rejected promise crashes the server. */
-  private invoke(callback: "handleCall" | "handleCast" | "handleContinue" | "handleInfo", message: unknown, request: Request | undefined): PromiseLike<unknown> | undefined {
+  private invoke(
+    callback: "handleCall" | "handleCast" | "handleContinue" | "handleInfo",
+    message: unknown,
+    request: Request | undefined,
+  ): PromiseLike<unknown> | undefined {
     const fn = callbackOf(this.module, callback);
     if (fn === undefined) {
-      return this.crash(new Error(`GenServer ${this.describe()} received a ${callback === "handleCast" ? "cast" : "continue"} but its module has no ${callback}: ${show(message)}`), message);
+      return this.crash(
+        new Error(
+          `GenServer ${this.describe()} received a ${callback === "handleCast" ? "cast" : "continue"} but its module has no ${callback}: ${show(message)}`,
+        ),
+        message,
+      );
     }
     let result: unknown;
     const previous = enter(this);
@@ -347,13 +362,21 @@ export class ServerProc extends Proc {
    * OTP's terminate path: terminate(reason, state) runs (a throw there becomes the exit reason), a stop_reply's
    * reply is delivered, then the server exits. Abnormal reasons are logged once.
    */
-  private terminateWith(reason: ExitReason, lastMessage: unknown, replyTo?: Request, replyValue?: unknown): PromiseLike<unknown> | undefined {
+  private terminateWith(
+    reason: ExitReason,
+    lastMessage: unknown,
+    replyTo?: Request,
+    replyValue?: unknown,
+  ): PromiseLike<unknown> | undefined {
     const terminate = this.module.terminate;
     if (terminate === undefined) return this.finish(reason, lastMessage, replyTo, replyValue);
     let result: unknown;
     const previous = enter(this);
     try {
-      result = this.anyAsync && this.asyncs.has("terminate") ? runAsync(this, () => terminate.call(this.module, reason, this.state)) : terminate.call(this.module, reason, this.state);
+      result =
+        this.anyAsync && this.asyncs.has("terminate")
+          ? runAsync(this, () => terminate.call(this.module, reason, this.state))
+          : terminate.call(this.module, reason, this.state);
     } catch (error) {
       return this.finish(error, lastMessage, replyTo, replyValue);
     } finally {
@@ -370,7 +393,9 @@ export class ServerProc extends Proc {
 
   private finish(reason: ExitReason, lastMessage: unknown, replyTo: Request | undefined, replyValue: unknown): undefined {
     if (!isCleanExit(reason)) {
-      Logger.error(`GenServer ${this.describe()} terminating\n${formatReason(reason)}\nLast message: ${show(lastMessage)}\nState: ${show(this.state)}`);
+      Logger.error(
+        `GenServer ${this.describe()} terminating\n${formatReason(reason)}\nLast message: ${show(lastMessage)}\nState: ${show(this.state)}`,
+      );
     }
     replyTo?.settle(replyValue);
     this.exit(reason);
@@ -379,7 +404,8 @@ export class ServerProc extends Proc {
 
   private track(request: Request): void {
     if (request.settled) return;
-    (this.pending ??= new Set()).add(request);
+    this.pending ??= new Set();
+    this.pending.add(request);
     request.server = this;
   }
 

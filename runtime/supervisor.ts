@@ -194,8 +194,10 @@ function checkOptions(fn: string, options: SupervisorOptions): void {
   if (strategy !== "one_for_one" && strategy !== "one_for_all" && strategy !== "rest_for_one") {
     throw new TypeError(`${fn}: strategy should be one_for_one, one_for_all or rest_for_one, got ${show(strategy)}`);
   }
-  if (!Number.isSafeInteger(maxRestarts) || maxRestarts < 0) throw new TypeError(`${fn}: maxRestarts should be a non-negative integer, got ${show(maxRestarts)}`);
-  if (!Number.isSafeInteger(maxSeconds) || maxSeconds <= 0) throw new TypeError(`${fn}: maxSeconds should be a positive integer, got ${show(maxSeconds)}`);
+  if (!Number.isSafeInteger(maxRestarts) || maxRestarts < 0)
+    throw new TypeError(`${fn}: maxRestarts should be a non-negative integer, got ${show(maxRestarts)}`);
+  if (!Number.isSafeInteger(maxSeconds) || maxSeconds <= 0)
+    throw new TypeError(`${fn}: maxSeconds should be a positive integer, got ${show(maxSeconds)}`);
 }
 
 const SupervisorServer: GenServerModule<SupervisorProtocol, SupervisorArg, State> = {
@@ -264,7 +266,9 @@ const SupervisorServer: GenServerModule<SupervisorProtocol, SupervisorArg, State
       return noreply(state);
     }
     if (!allowRestart(state) || !(await restartAfter(state, child))) {
-      Logger.error(`Supervisor ${String(self_())} reached its maximum restart intensity (${state.maxRestarts} in ${state.periodMs / 1000} s) and shuts down`);
+      Logger.error(
+        `Supervisor ${String(self_())} reached its maximum restart intensity (${state.maxRestarts} in ${state.periodMs / 1000} s) and shuts down`,
+      );
       return stop("shutdown", state);
     }
     return noreply(state);
@@ -275,7 +279,12 @@ const SupervisorServer: GenServerModule<SupervisorProtocol, SupervisorArg, State
   },
 };
 
-function startSupervisor(children: readonly ChildSpec[], options: SupervisorOptions, dynamic: boolean, link: boolean): Promise<Pid<SupervisorProtocol>> {
+function startSupervisor(
+  children: readonly ChildSpec[],
+  options: SupervisorOptions,
+  dynamic: boolean,
+  link: boolean,
+): Promise<Pid<SupervisorProtocol>> {
   const fn = dynamic ? "DynamicSupervisor.start" : "Supervisor.start";
   try {
     checkOptions(fn, options);
@@ -298,9 +307,12 @@ function startSupervisor(children: readonly ChildSpec[], options: SupervisorOpti
  * );
  */
 export const Supervisor = {
-  start: (children: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<Pid<SupervisorProtocol>> => startSupervisor(children, options, false, false),
-  startLink: (children: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<Pid<SupervisorProtocol>> => startSupervisor(children, options, false, true),
-  whichChildren: (supervisor: ServerRef<SupervisorProtocol>): Promise<ChildInfo[]> => GenServer.call(supervisor, { type: "which_children" }),
+  start: (children: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<Pid<SupervisorProtocol>> =>
+    startSupervisor(children, options, false, false),
+  startLink: (children: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<Pid<SupervisorProtocol>> =>
+    startSupervisor(children, options, false, true),
+  whichChildren: (supervisor: ServerRef<SupervisorProtocol>): Promise<ChildInfo[]> =>
+    GenServer.call(supervisor, { type: "which_children" }),
   countChildren: (supervisor: ServerRef<SupervisorProtocol>): Promise<ChildCount> => GenServer.call(supervisor, { type: "count_children" }),
   /** Shuts a child down (by id); it stays in the specs, not running, as in OTP. */
   terminateChild: (supervisor: ServerRef<SupervisorProtocol>, id: string): Promise<"ok" | { error: "not_found" }> =>
@@ -318,7 +330,8 @@ export const Supervisor = {
  */
 export const DynamicSupervisor = {
   start: (options: Omit<SupervisorOptions, "strategy"> = {}): Promise<Pid<SupervisorProtocol>> => startSupervisor([], options, true, false),
-  startLink: (options: Omit<SupervisorOptions, "strategy"> = {}): Promise<Pid<SupervisorProtocol>> => startSupervisor([], options, true, true),
+  startLink: (options: Omit<SupervisorOptions, "strategy"> = {}): Promise<Pid<SupervisorProtocol>> =>
+    startSupervisor([], options, true, true),
   /** Starts a child under the supervisor; resolves with its pid, rejects if it fails to start. */
   async startChild(supervisor: ServerRef<SupervisorProtocol>, spec: ChildSpec): Promise<Pid> {
     const started = await GenServer.call(supervisor, { type: "start_child", spec }, "infinity");
