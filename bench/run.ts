@@ -8,10 +8,13 @@ const all: readonly Bench[] = [...runtime, rateLimiter, orderBook].flat();
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { json: { type: "boolean", default: false }, runs: { type: "string", default: "5" } },
+  options: { json: { type: "boolean", default: false }, runs: { type: "string", default: "7" }, warmup: { type: "string", default: "3" } },
 });
 const runs = Number(values.runs);
 if (!Number.isSafeInteger(runs) || runs < 1) throw new Error(`bench: --runs should be a positive integer, got ${values.runs}`);
+// The JIT needs a few runs to optimize the hot paths; figures are of the steady state, like the BEAM's.
+const warmup = Number(values.warmup);
+if (!Number.isSafeInteger(warmup) || warmup < 0) throw new Error(`bench: --warmup should be a non-negative integer, got ${values.warmup}`);
 const chosen = positionals.length === 0 ? all : all.filter((bench) => positionals.includes(bench.figure));
 if (chosen.length === 0)
   throw new Error(`bench: no figure named ${positionals.join(", ")}; figures: ${all.map((b) => b.figure).join(", ")}`);
@@ -30,13 +33,13 @@ if (!values.json) {
 for (const bench of chosen) {
   const rates: number[] = [];
   const extras = new Map<string, number[]>();
-  for (let i = 0; i <= runs; i++) {
+  for (let i = 0; i < warmup + runs; i++) {
     await bench.setup?.();
     const started = performance.now();
     const result = await bench.run();
     const elapsed = performance.now() - started;
     await bench.teardown?.();
-    if (i === 0) continue; // warm-up: lets the JIT settle before measuring
+    if (i < warmup) continue;
     rates.push((result.ops / elapsed) * 1000);
     for (const [key, value] of Object.entries(result.extra ?? {})) extras.set(key, [...(extras.get(key) ?? []), value]);
   }

@@ -11,8 +11,29 @@ export interface ViaRegistry {
   registerName(key: RegistryKey, proc: Proc): Proc | null;
 }
 
+/** Registries by name, so that a via name costs two Map reads. */
+const registries = new Map<string, Proc & ViaRegistry>();
+
+/** The via names `Registry.via` makes; `resolve` recognises them with one instanceof. */
+export class ViaName implements Via {
+  readonly registry: string;
+  readonly key: RegistryKey;
+  constructor(registry: string, key: RegistryKey) {
+    this.registry = registry;
+    this.key = key;
+  }
+}
+
 export function isVia(ref: unknown): ref is Via {
-  return typeof ref === "object" && ref !== null && !(ref instanceof Pid) && "registry" in ref && "key" in ref;
+  return ref instanceof ViaName || (typeof ref === "object" && ref !== null && !(ref instanceof Pid) && "registry" in ref && "key" in ref);
+}
+
+export function registerRegistry(name: string, registry: Proc & ViaRegistry): void {
+  registries.set(name, registry);
+}
+
+export function unregisterRegistry(name: string, registry: Proc & ViaRegistry): void {
+  if (registries.get(name) === registry) registries.delete(name);
 }
 
 /**
@@ -44,8 +65,8 @@ export function unregisterLocal(text: string, proc: Proc): void {
 
 /** Finds the registry process behind a registry name, or null. */
 export function registryNamed(registry: string): (Proc & ViaRegistry) | null {
-  const proc = localNames.get(registry);
-  return proc?.alive && "whereisKey" in proc ? (proc as Proc & ViaRegistry) : null;
+  const proc = registries.get(registry);
+  return proc?.alive ? proc : null;
 }
 
 /** The live process a server reference designates, or null (dead pid, free name, unknown registry). */
@@ -53,7 +74,7 @@ export function resolve(ref: ServerRef): Proc | null {
   let proc: Proc | null;
   if (ref instanceof Pid) proc = procOf(ref);
   else if (typeof ref === "string") proc = localNames.get(ref) ?? null;
-  else if (isVia(ref)) proc = registryNamed(ref.registry)?.whereisKey(ref.key) ?? null;
+  else if (ref instanceof ViaName || isVia(ref)) proc = registryNamed(ref.registry)?.whereisKey(ref.key) ?? null;
   else throw new TypeError(`a server should be a pid, a name or a via name, got ${String(ref)}`);
   return proc?.alive ? proc : null;
 }

@@ -1,7 +1,7 @@
 import { currentProc } from "./context.ts";
 import { show } from "./errors.ts";
 import { GenServer, type StartOptions, startServer } from "./gen-server.ts";
-import { registryNamed, type ViaRegistry } from "./names.ts";
+import { registerRegistry, registryNamed, unregisterRegistry, ViaName, type ViaRegistry } from "./names.ts";
 import { type Pid, procOf } from "./pid.ts";
 import type { ExitObserver, Proc } from "./process.ts";
 import { ok } from "./results.ts";
@@ -38,17 +38,19 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
   readonly unique: boolean;
   readonly registryName: string;
   private readonly entries = new Map<RegistryKey, Entry[]>();
+  /** Unique keys only: the holder of each key, read by every call through a via name. */
+  private readonly holders = new Map<RegistryKey, Proc>();
   private readonly keysOf = new Map<Proc, RegistryKey[]>();
 
   constructor(module: GenServerModule<RegistryProtocol, undefined, null>, unique: boolean, name: string) {
     super(module as never);
     this.unique = unique;
     this.registryName = name;
+    registerRegistry(name, this);
   }
 
   whereisKey(key: RegistryKey): Proc | null {
-    const found = this.entries.get(key);
-    return found === undefined ? null : (found[0] as Entry).proc;
+    return this.holders.get(key) ?? null;
   }
 
   registerName(key: RegistryKey, proc: Proc): Proc | null {
@@ -62,6 +64,7 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
     if (list !== undefined && this.unique) return (list[0] as Entry).proc;
     if (list === undefined) this.entries.set(key, [{ proc, value }]);
     else list.push({ proc, value });
+    if (this.unique) this.holders.set(key, proc);
     const keys = this.keysOf.get(proc);
     if (keys === undefined) {
       this.keysOf.set(proc, [key]);
@@ -73,12 +76,7 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
   }
 
   remove(key: RegistryKey, proc: Proc): void {
-    const list = this.entries.get(key);
-    if (list !== undefined) {
-      const kept = list.filter((entry) => entry.proc !== proc);
-      if (kept.length === 0) this.entries.delete(key);
-      else this.entries.set(key, kept);
-    }
+    this.dropEntry(key, proc);
     const keys = this.keysOf.get(proc);
     if (keys === undefined) return;
     const left = keys.filter((k) => k !== key);
@@ -105,20 +103,26 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
   }
 
   processExited(proc: Proc): void {
-    for (const key of this.keysOf.get(proc) ?? []) {
-      const list = this.entries.get(key);
-      if (list === undefined) continue;
-      const kept = list.filter((entry) => entry.proc !== proc);
-      if (kept.length === 0) this.entries.delete(key);
-      else this.entries.set(key, kept);
-    }
+    for (const key of this.keysOf.get(proc) ?? []) this.dropEntry(key, proc);
     this.keysOf.delete(proc);
+  }
+
+  /** Removes `proc`'s entries under `key`. */
+  private dropEntry(key: RegistryKey, proc: Proc): void {
+    const list = this.entries.get(key);
+    if (list === undefined) return;
+    const kept = list.filter((entry) => entry.proc !== proc);
+    if (kept.length === 0) this.entries.delete(key);
+    else this.entries.set(key, kept);
+    if (this.holders.get(key) === proc) this.holders.delete(key);
   }
 
   protected override exited(reason: ExitReason): void {
     for (const proc of this.keysOf.keys()) proc.unobserve(this);
     this.keysOf.clear();
     this.entries.clear();
+    this.holders.clear();
+    unregisterRegistry(this.registryName, this);
     super.exited(reason);
   }
 }
@@ -168,7 +172,7 @@ export const Registry = {
 
   /** A `{:via, Registry, {registry, key}}` name for `start`, `call`, `cast` and `stop`. */
   via<P extends Protocol>(registry: string, key: RegistryKey): Via<P> {
-    return { registry, key: checkKey("Registry.via", key) };
+    return new ViaName(registry, checkKey("Registry.via", key));
   },
 
   /** Registers the calling process under `key` with `value`. */
