@@ -1,3 +1,4 @@
+import { expireReading, onSchedulerJob } from "./clock.ts";
 import { CALL, INFO, Mailbox, type MessageKind, SYSTEM } from "./mailbox.ts";
 import { Pid } from "./pid.ts";
 import { type TimerEntry, timers } from "./timer-service.ts";
@@ -108,6 +109,7 @@ export abstract class Proc {
   /** Scheduler entry: handles up to `budget` messages; returns how many it handled. */
   run(budget: number): number {
     this.status = RUNNING;
+    expireReading();
     const box = this.mailbox;
     let handled = 0;
     while (!box.isEmpty()) {
@@ -307,7 +309,10 @@ function schedule(proc: Proc): void {
   }
 }
 
+onSchedulerJob(() => jobQueued);
+
 function runJob(): void {
+  expireReading();
   let budget = JOB_BUDGET;
   while (runHead < runTail) {
     const proc = runQueue[runHead] as Proc;
@@ -316,6 +321,7 @@ function runJob(): void {
     budget -= proc.run(SLICE);
     if (budget <= 0) break;
   }
+  expireReading();
   if (runHead < runTail) {
     // Yield to the other promise jobs (awaiting callers, tests) before draining more.
     void resolved.then(runJob);

@@ -99,8 +99,9 @@ export function checkTimeout(fn: string, timeout: unknown): Timeout {
  */
 export function ask(target: Proc, kind: MessageKind, request: Request): Promise<unknown> {
   const promise = promiseOf(request);
-  if (request.timeout !== "infinity") timers.schedule(request, request.timeout);
+  // Enqueued first: the scheduler job it queues lets the clock reading of the timeout serve the calls that follow.
   if (!target.enqueue(kind, request)) request.fail("noproc");
+  else if (request.timeout !== "infinity") timers.schedule(request, request.timeout);
   return promise;
 }
 

@@ -1,4 +1,4 @@
-import { hostClearTimeout, hostSetTimeout, now } from "./clock.ts";
+import { expireReading, hostClearTimeout, hostSetTimeout, now } from "./clock.ts";
 
 /**
  * One deadline kept by the timer service: a call timeout, a `sendAfter`, an idle timeout or a start timeout.
@@ -114,6 +114,7 @@ class TimerService {
     this.handle = null;
     this.armedWith = null;
     this.armedDeadline = Number.POSITIVE_INFINITY;
+    expireReading();
     const t = now();
     for (;;) {
       const next = this.earliest();

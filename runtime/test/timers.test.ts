@@ -257,3 +257,29 @@ describe("now", () => {
     expect(now() - before).toBe(1234);
   });
 });
+
+describe("now on the real clock", () => {
+  it("should follow a synchronous tick of a fake clock at once", () => {
+    // Arrange: a faked Date is read every time, so a test's tick shows in the same synchronous stretch.
+    const start = clock().now;
+
+    // Act
+    clock().tick(7);
+
+    // Assert
+    expect(now()).toBe(start + 7);
+  });
+
+  it("should never serve a real clock reading past the current job", async () => {
+    // Arrange
+    clock().uninstall();
+    const before = now();
+
+    // Act: a real wait of a few milliseconds, with no process running in between.
+    await new Promise<void>((resolve) => setTimeout(resolve, 25));
+    const after = now();
+
+    // Assert
+    expect(after - before).toBeGreaterThanOrEqual(20);
+  });
+});
