@@ -54,11 +54,82 @@ interface RestingOrder {
   readonly qty: number;
 }
 
+/** Ids per page of the order index. */
+const PAGE = 1024;
+
+/** The orders whose ids share a page, as columns; side 0 marks a free slot. */
+class OrderPage {
+  readonly side = new Uint8Array(PAGE);
+  readonly price = new Float64Array(PAGE);
+  readonly qty = new Float64Array(PAGE);
+  live = 0;
+}
+
+/**
+ * Resting orders by id. Ids are consecutive, so the index is pages of typed columns: no hashing, and no object
+ * per resting order for the garbage collector to trace (a Map of 300 k orders cost the book half its time).
+ * A page is dropped once its last order is gone.
+ */
+class OrderIndex {
+  private readonly pages: (OrderPage | undefined)[] = [];
+  private readonly bids: BookSide;
+  private readonly asks: BookSide;
+  size = 0;
+
+  constructor(bids: BookSide, asks: BookSide) {
+    this.bids = bids;
+    this.asks = asks;
+  }
+
+  get(id: number): RestingOrder | undefined {
+    const page = this.pages[Math.floor(id / PAGE)];
+    const slot = id % PAGE;
+    const side = page?.side[slot];
+    if (page === undefined || side === undefined || side === 0) return undefined;
+    return { side: side === 1 ? this.bids : this.asks, price: page.price[slot] as number, qty: page.qty[slot] as number };
+  }
+
+  set(id: number, side: BookSide, price: number, qty: number): void {
+    const index = Math.floor(id / PAGE);
+    let page = this.pages[index];
+    if (page === undefined) {
+      page = new OrderPage();
+      this.pages[index] = page;
+    }
+    const slot = id % PAGE;
+    page.side[slot] = side === this.bids ? 1 : 2;
+    page.price[slot] = price;
+    page.qty[slot] = qty;
+    page.live++;
+    this.size++;
+  }
+
+  delete(id: number): void {
+    const index = Math.floor(id / PAGE);
+    const page = this.pages[index];
+    const slot = id % PAGE;
+    if (page === undefined || !(page.side[slot] as number)) return;
+    page.side[slot] = 0;
+    page.live--;
+    this.size--;
+    if (page.live === 0) this.pages[index] = undefined;
+  }
+
+  *values(): IterableIterator<RestingOrder> {
+    for (let index = 0; index < this.pages.length; index++) {
+      for (let slot = 0; slot < PAGE; slot++) {
+        const order = this.get(index * PAGE + slot);
+        if (order !== undefined) yield order;
+      }
+    }
+  }
+}
+
 interface Book {
   readonly symbol: string;
   readonly bids: BookSide;
   readonly asks: BookSide;
-  readonly orders: Map<number, RestingOrder>;
+  readonly orders: OrderIndex;
   nextId: number;
 }
 
@@ -70,7 +141,9 @@ function newSide(compare: (a: number, b: number) => number): BookSide {
 }
 
 function newBook(symbol: string): Book {
-  return { symbol, bids: newSide(highestFirst), asks: newSide(lowestFirst), orders: new Map(), nextId: 1 };
+  const bids = newSide(highestFirst);
+  const asks = newSide(lowestFirst);
+  return { symbol, bids, asks, orders: new OrderIndex(bids, asks), nextId: 1 };
 }
 
 function isPositiveInteger(value: unknown): value is number {
@@ -142,7 +215,7 @@ export const OrderBook: GenServerModule<OrderBookProtocol, string, Book> = {
         const id = book.nextId++;
         const bookSide = side === "bid" ? book.bids : book.asks;
         addToSide(bookSide, price, qty);
-        book.orders.set(id, { side: bookSide, price, qty });
+        book.orders.set(id, bookSide, price, qty);
         return reply(id, book);
       }
       case "cancel_order": {
