@@ -170,7 +170,7 @@ function request_(
     return Promise.reject(error);
   }
   const caller = currentProc();
-  const request = new Request(op, payload, caller, server, timeout);
+  const request = new Request(op, payload, server, timeout);
   if (target === null || target === caller) {
     const failed = promiseOf(request);
     request.fail(target === null ? "noproc" : "calling_self");

@@ -31,21 +31,21 @@ const fnOf: Readonly<Record<RequestOp, FailedCall["fn"]>> = {
 export class Request extends TimerEntry implements ExitObserver {
   readonly op: RequestOp;
   readonly payload: unknown;
-  readonly caller: Proc | null;
   readonly ref: ServerRef;
   readonly timeout: Timeout;
   settled = false;
-  override keepsAlive = false;
+  override get keepsAlive(): boolean {
+    return false;
+  }
   resolve: (value: unknown) => void = noop;
   reject: (error: ExitError) => void = noop;
   /** Told when the request settles, so the server stops tracking a deferred reply. */
   server: { untrack(request: Request): void } | null = null;
 
-  constructor(op: RequestOp, payload: unknown, caller: Proc | null, ref: ServerRef, timeout: Timeout) {
+  constructor(op: RequestOp, payload: unknown, ref: ServerRef, timeout: Timeout) {
     super();
     this.op = op;
     this.payload = payload;
-    this.caller = caller;
     this.ref = ref;
     this.timeout = timeout;
   }

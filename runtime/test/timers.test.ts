@@ -122,6 +122,20 @@ describe("Timers", () => {
     expect(await received(probe)).toEqual([{ type: "tick" }]);
   });
 
+  it("should fire a timer armed after every earlier timer of the same length has fired", async () => {
+    // Arrange: the first timer empties its duration's queue of deadlines.
+    const probe = await start(Probe, {});
+    Process.sendAfter(probe, { type: "first" }, 50);
+    await clock().tickAsync(50);
+
+    // Act
+    Process.sendAfter(probe, { type: "second" }, 50);
+    await clock().tickAsync(50);
+
+    // Assert
+    expect(await received(probe)).toEqual([{ type: "first" }, { type: "second" }]);
+  });
+
   it("#47 should deliver sendAfter(…, 0) asynchronously", async () => {
     // Arrange
     const probe = await start(Probe, {});
