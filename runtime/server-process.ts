@@ -190,14 +190,35 @@ export class ServerProc extends Proc {
   }
 
   private handleCallMessage(request: Request): PromiseLike<unknown> | undefined {
-    if (this.module.handleCall === undefined) {
+    const handleCall = this.module.handleCall;
+    if (handleCall === undefined) {
       this.track(request);
       return this.crash(
         new Error(`GenServer ${this.describe()} received a call but its module has no handleCall: ${show(request.payload)}`),
         request.payload,
       );
     }
-    return this.invoke("handleCall", request.payload, request);
+    if (this.anyAsync) return this.invoke("handleCall", request.payload, request);
+    // The hot path of every call, inlined: a synchronous handler returning a plain reply.
+    let result: unknown;
+    const previous = enter(this);
+    try {
+      result = handleCall.call(this.module, request.payload, request, this.state);
+    } catch (error) {
+      // Crash while still running as this process, so the crash report carries its pid.
+      this.track(request);
+      const crashed = this.crash(error, request.payload);
+      leave(previous);
+      return crashed;
+    }
+    leave(previous);
+    if (result instanceof CallbackResult && result.kind === "reply" && result.action === undefined) {
+      this.state = result.state;
+      request.settle(result.reply);
+      return undefined;
+    }
+    if (isThenable(result)) return this.settleLater(result, request.payload, request);
+    return this.apply(result, request.payload, request);
   }
 
   private handleInfoMessage(message: unknown): PromiseLike<unknown> | undefined {
@@ -271,17 +292,20 @@ export class ServerProc extends Proc {
     } finally {
       leave(previous);
     }
-    if (isThenable(result)) {
-      return Promise.resolve(result).then(
-        (value) => (this.alive ? this.apply(value, message, request) : undefined),
-        (error: unknown) => {
-          if (!this.alive) return undefined;
-          if (request !== undefined) this.track(request);
-          return this.crash(error, message);
-        },
-      );
-    }
+    if (isThenable(result)) return this.settleLater(result, message, request);
     return this.apply(result, message, request);
+  }
+
+  /** A handler that returned a promise: the server waits for it, then applies its result (or crashes). */
+  private settleLater(result: PromiseLike<unknown>, message: unknown, request: Request | undefined): PromiseLike<unknown> {
+    return Promise.resolve(result).then(
+      (value) => (this.alive ? this.apply(value, message, request) : undefined),
+      (error: unknown) => {
+        if (!this.alive) return undefined;
+        if (request !== undefined) this.track(request);
+        return this.crash(error, message);
+      },
+    );
   }
 
   /** The chapter's table of return values. */
