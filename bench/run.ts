@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import type { Bench } from "./harness.ts";
 import orderBook from "./order-book.ts";
 import rateLimiter from "./rate-limiter.ts";
-import runtime from "./runtime.ts";
+import runtime, { BARE_MAILBOX_REFERENCE } from "./runtime.ts";
 
 const all: readonly Bench[] = [...runtime, rateLimiter, orderBook].flat();
 
@@ -75,11 +75,16 @@ if (values.child) {
 } else {
   if (!values.json) {
     console.log(
-      `Each figure in its own process: ${warmup} warm-up runs, then the median of ${runs}; goal = the issue's target on the reference machine.\n`,
+      `Each figure in its own process: ${warmup} warm-up runs, then the median of ${runs}; goal = the issue's target on the reference machine.`,
+    );
+    console.log(
+      `"vs bare": the figure divided by the bare promise mailbox measured in this run, and the goal's same ratio (goal / 5.5 M/s).\n`,
     );
   }
+  let bare: number | null = null;
   for (const bench of chosen) {
     const figure = measureApart(bench);
+    if (figure.figure === "bare_promise_mailbox") bare = figure.per_sec;
     if (values.json) {
       console.log(JSON.stringify(figure));
       continue;
@@ -89,8 +94,12 @@ if (values.child) {
       .map(([key, value]) => `  ${key}=${value}`)
       .join("");
     const rate = `${(perSec / 1e6).toFixed(2).padStart(6)} M/s`;
+    const relative =
+      bare === null || name === "bare_promise_mailbox"
+        ? ""
+        : `   vs bare ${(perSec / bare).toFixed(2)} (goal ${(target / BARE_MAILBOX_REFERENCE).toFixed(2)})`;
     console.log(
-      `${name.padEnd(22)} ${rate}   goal ${(target / 1e6).toFixed(2)} M/s   ${((perSec / target) * 100).toFixed(0).padStart(4)} %${extraText}`,
+      `${name.padEnd(22)} ${rate}   goal ${(target / 1e6).toFixed(2)} M/s   ${((perSec / target) * 100).toFixed(0).padStart(4)} %${relative}${extraText}`,
     );
     console.log(`${"".padEnd(22)} ${bench.description}`);
   }
