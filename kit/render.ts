@@ -53,11 +53,7 @@ function renderTask(task: GradedTask, lang: Lang, style: Style, exerciseFailed: 
   const first = failing[0];
   if (first === undefined) return lines;
   const passedCount = task.tests.length - failing.length;
-  lines.push(
-    style.dim(
-      `      ${lang === "es" ? `${passedCount} de ${task.tests.length} pruebas pasan` : `${passedCount} of ${task.tests.length} tests pass`}`,
-    ),
-  );
+  lines.push(style.dim(`      ${testsPassing(passedCount, task.tests.length, lang)}`));
   lines.push(`      ${style.red("✗")} ${first.name}`);
   if (first.message === previousMessage) {
     lines.push(
@@ -168,4 +164,10 @@ export function renderReport(
     }
   }
   return `${blocks.join("\n\n")}\n\n${summary.join("\n")}\n`;
+}
+
+/** "2 of 5 tests pass", with the noun and verb agreeing with the count in both languages. */
+function testsPassing(passed: number, total: number, lang: Lang): string {
+  if (lang === "es") return `${passed} de ${total} ${total === 1 ? "prueba pasa" : "pruebas pasan"}`;
+  return `${passed} of ${total} ${total === 1 ? "test passes" : "tests pass"}`;
 }
