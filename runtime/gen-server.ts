@@ -4,7 +4,7 @@ import { CALL, CAST, SYSTEM } from "./mailbox.ts";
 import { isVia, name, registerLocal, registryNamed, resolve, whereis } from "./names.ts";
 import type { Pid } from "./pid.ts";
 import type { Proc } from "./process.ts";
-import { ask, checkTimeout, type From, promiseOf, Request } from "./request.ts";
+import { ask, checkTimeout, type From, promiseOf, Request, type RequestOp, requestFunction } from "./request.ts";
 import { type GenServerModule, type InitOutcome, ServerProc } from "./server-process.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
 import type { ExitReason, Name, Protocol, ReplyFor, ServerRef, Timeout, Via } from "./types.ts";
@@ -147,14 +147,6 @@ function call<P extends Protocol, R extends P["call"]>(
   return request_("call", CALL, server, request, timeout) as Promise<ReplyFor<P, R["type"]>>;
 }
 
-type RequestOp = "call" | "get_state" | "replace_state" | "stop";
-const fnNames: Readonly<Record<RequestOp, string>> = {
-  call: "GenServer.call",
-  get_state: "Sys.getState",
-  replace_state: "Sys.replaceState",
-  stop: "GenServer.stop",
-};
-
 function request_(
   op: RequestOp,
   kind: typeof CALL | typeof SYSTEM,
@@ -164,7 +156,7 @@ function request_(
 ): Promise<unknown> {
   let target: Proc | null;
   try {
-    checkTimeout(fnNames[op], timeout);
+    checkTimeout(requestFunction[op], timeout);
     target = resolve(server);
   } catch (error) {
     return Promise.reject(error);

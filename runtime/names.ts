@@ -48,10 +48,6 @@ export function name<P extends Protocol>(text: string): Name<P> {
   return text as Name<P>;
 }
 
-export function lookupLocal(text: string): Proc | null {
-  return localNames.get(text) ?? null;
-}
-
 export function registerLocal(text: string, proc: Proc): Proc | null {
   const holder = localNames.get(text);
   if (holder?.alive) return holder;

@@ -1,3 +1,4 @@
+import { printAsString } from "./printing.ts";
 import type { Proc } from "./process.ts";
 import type { Protocol } from "./types.ts";
 
@@ -24,18 +25,11 @@ export class Pid<P extends Protocol = Protocol> {
     return `#PID<0.${this.id}.0>`;
   }
 
-  toJSON(): string {
-    return this.toString();
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
-
   static {
     procOfPid = (pid) => pid.#proc;
   }
 }
+printAsString(Pid);
 
 /** The process behind a pid (alive or not). Internal to the runtime. */
 export function procOf(pid: Pid): Proc {

@@ -3,6 +3,7 @@ import { show } from "./errors.ts";
 import { INFO } from "./mailbox.ts";
 import { isVia, resolve } from "./names.ts";
 import { Pid, procOf } from "./pid.ts";
+import { printAsString } from "./printing.ts";
 import { nobody, type Proc } from "./process.ts";
 import { TimerEntry, timers } from "./timer-service.ts";
 import type { ExitReason, MonitorRef, Protocol, ServerRef, TimerRef } from "./types.ts";
@@ -53,13 +54,8 @@ class SendTimer extends TimerEntry implements TimerRef {
   override toString(): string {
     return `#Reference<0.0.1.${this.id}>`;
   }
-  toJSON(): string {
-    return this.toString();
-  }
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
 }
+printAsString(SendTimer);
 let lastTimerId = 0;
 
 function targetOf(fn: string, dest: ServerRef): Proc | null {

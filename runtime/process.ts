@@ -1,6 +1,7 @@
 import { expireReading, onSchedulerJob } from "./clock.ts";
 import { CALL, INFO, Mailbox, type MessageKind, SYSTEM } from "./mailbox.ts";
 import { Pid } from "./pid.ts";
+import { printAsString } from "./printing.ts";
 import { type TimerEntry, timers } from "./timer-service.ts";
 import type { DownMessage, ExitMessage, ExitReason, MonitorRef } from "./types.ts";
 
@@ -42,13 +43,8 @@ class Monitor implements MonitorRef {
   toString(): string {
     return `#Reference<0.0.0.${this.id}>`;
   }
-  toJSON(): string {
-    return this.toString();
-  }
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
 }
+printAsString(Monitor);
 let lastMonitorId = 0;
 
 /**
@@ -214,10 +210,6 @@ export abstract class Proc {
     other.links?.delete(this);
   }
 
-  isLinkedTo(other: Proc): boolean {
-    return this.links?.has(other) ?? false;
-  }
-
   /** Starts a monitor owned by this process on `target`. */
   monitor(target: Proc): MonitorRef {
     const monitor = new Monitor(++lastMonitorId, this, target);
@@ -262,11 +254,6 @@ export abstract class Proc {
 
   untrackTimer(entry: TimerEntry): void {
     this.timersToMe?.delete(entry);
-  }
-
-  /** Takes the first queued info that matches, for a probe's selective receive. */
-  takeQueued(match: (payload: unknown) => boolean): { found: boolean; payload: unknown } {
-    return this.mailbox.takeFirst(INFO, match);
   }
 }
 

@@ -16,7 +16,8 @@ export interface From<R> {
 
 export type RequestOp = "call" | "get_state" | "replace_state" | "stop";
 
-const fnOf: Readonly<Record<RequestOp, FailedCall["fn"]>> = {
+/** The client function behind each kind of request, for messages and exit errors. */
+export const requestFunction: Readonly<Record<RequestOp, FailedCall["fn"]>> = {
   call: "GenServer.call",
   get_state: "Sys.getState",
   replace_state: "Sys.replaceState",
@@ -78,7 +79,7 @@ export class Request extends TimerEntry implements ExitObserver {
   }
 
   private failedCall(): FailedCall {
-    const fn = fnOf[this.op];
+    const fn = requestFunction[this.op];
     return fn === "GenServer.call" || fn === "Sys.replaceState"
       ? { fn, server: this.ref, request: this.payload, timeout: this.timeout }
       : { fn, server: this.ref, timeout: this.timeout };

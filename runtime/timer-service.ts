@@ -76,11 +76,6 @@ class TimerService {
     return entry.active ? Math.max(0, entry.deadline - now()) : false;
   }
 
-  /** How many entries are waiting. */
-  pending(): number {
-    return this.live;
-  }
-
   /** Clears the host timer when nothing is pending; called when a process exits. */
   disarmIfIdle(): void {
     if (this.live !== 0 || this.handle === null) return;
