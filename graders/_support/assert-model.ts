@@ -59,8 +59,8 @@ export async function assertModel<Model extends object, Real>(options: {
   const exercise = currentExercise();
   const lines = [
     t({
-      es: `Falló una prueba con secuencias aleatorias de operaciones (tras ${details.numRuns} casos). La secuencia más corta que falla:`,
-      en: `A test with random sequences of operations failed (after ${details.numRuns} cases). The shortest failing sequence:`,
+      es: `Falló una prueba con secuencias aleatorias de operaciones (tras ${details.numRuns} ${details.numRuns === 1 ? "caso" : "casos"}). La secuencia más corta que falla:`,
+      en: `A test with random sequences of operations failed (after ${details.numRuns} ${details.numRuns === 1 ? "case" : "cases"}). The shortest failing sequence:`,
     }),
     ...steps.map((step, i) => `  ${i + 1}. ${step}`),
     t({ es: "En el último paso:", en: "At the last step:" }),
