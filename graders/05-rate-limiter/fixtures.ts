@@ -42,7 +42,7 @@ export const fixtures: readonly Fixture[] = [
       en: "Compares count <= limit: lets limit + 1 requests through per window.",
     },
     file,
-    patch: [["if (window.count < state.limit) {", "if (window.count <= state.limit) {"]],
+    patch: [["if (window.count < this.limit) {", "if (window.count <= this.limit) {"]],
   },
   {
     name: "window-closes-one-ms-early",
@@ -72,7 +72,7 @@ export const fixtures: readonly Fixture[] = [
       en: "check never opens a new window: a key that reached its limit stays blocked until the cleanup.",
     },
     file,
-    patch: [["if (window === undefined || hasEnded(window, state.windowMs, at)) {", "if (window === undefined) {"]],
+    patch: [["if (window === undefined || hasEnded(window, this.windowMs, at)) {", "if (window === undefined) {"]],
   },
   {
     name: "one-window-for-all-keys",
@@ -80,8 +80,8 @@ export const fixtures: readonly Fixture[] = [
     why: { es: "Una sola ventana compartida por todas las claves.", en: "One window shared by every key." },
     file,
     patch: [
-      ["const window = state.windows.get(request.key);", 'const window = state.windows.get("*");'],
-      ["state.windows.set(request.key, { start: at, count: 1 });", 'state.windows.set("*", { start: at, count: 1 });'],
+      ["const window = this.windows.get(key);", 'const window = this.windows.get("*");'],
+      ["this.windows.set(key, { start: at, count: 1 });", 'this.windows.set("*", { start: at, count: 1 });'],
     ],
   },
   {
@@ -94,8 +94,8 @@ export const fixtures: readonly Fixture[] = [
     file,
     patch: [
       [
-        "state.windows.set(request.key, { start: at, count: 1 });",
-        "state.windows.set(request.key, { start: Math.floor(at / state.windowMs) * state.windowMs, count: 1 });",
+        "this.windows.set(key, { start: at, count: 1 });",
+        "this.windows.set(key, { start: Math.floor(at / this.windowMs) * this.windowMs, count: 1 });",
       ],
     ],
   },
@@ -107,12 +107,7 @@ export const fixtures: readonly Fixture[] = [
       en: "Every rejected request reopens the window at that instant.",
     },
     file,
-    patch: [
-      [
-        'return reply("rate_limited", state);',
-        'state.windows.set(request.key, { start: at, count: window.count });\n        return reply("rate_limited", state);',
-      ],
-    ],
+    patch: [['return "rate_limited";', 'this.windows.set(key, { start: at, count: window.count });\n    return "rate_limited";']],
   },
   {
     name: "inspect-reset-does-not-count-down",
@@ -122,7 +117,7 @@ export const fixtures: readonly Fixture[] = [
       en: "inspect always returns resetInMs = windowMs, without subtracting the time gone by.",
     },
     file,
-    patch: [["resetInMs: open.start + state.windowMs - at", "resetInMs: state.windowMs"]],
+    patch: [["resetInMs: open.start + this.windowMs - at", "resetInMs: this.windowMs"]],
   },
   {
     name: "cleanup-never-scheduled",
@@ -152,7 +147,7 @@ export const fixtures: readonly Fixture[] = [
       en: "Cleanup deletes every window that has started, open ones too: a key at its limit gets through again.",
     },
     file,
-    patch: [["if (hasEnded(window, state.windowMs, at)) state.windows.delete(key);", "if (window.start <= at) state.windows.delete(key);"]],
+    patch: [["if (hasEnded(window, this.windowMs, at)) this.windows.delete(key);", "if (window.start <= at) this.windows.delete(key);"]],
   },
   {
     name: "cleanup-never-deletes",
@@ -163,10 +158,7 @@ export const fixtures: readonly Fixture[] = [
     },
     file,
     patch: [
-      [
-        "if (hasEnded(window, state.windowMs, at)) state.windows.delete(key);",
-        "if (hasEnded(window, state.windowMs, at)) window.count = 0;",
-      ],
+      ["if (hasEnded(window, this.windowMs, at)) this.windows.delete(key);", "if (hasEnded(window, this.windowMs, at)) window.count = 0;"],
     ],
   },
   {
@@ -188,7 +180,7 @@ export const fixtures: readonly Fixture[] = [
     },
     file,
     patch: [
-      ["windows: new Map<string, Window>()", "windows: objectStore()"],
+      ["private readonly windows = new Map<string, Window>();", "private readonly windows = objectStore();"],
       [
         'const CLEANUP = { type: "cleanup" } as const;\n',
         [

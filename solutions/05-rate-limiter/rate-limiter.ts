@@ -59,11 +59,64 @@ interface Window {
   count: number;
 }
 
-interface State {
+/**
+ * The limiter as a plain data structure, with no process: the window of every key, checked at the instant it
+ * is given. The GenServer below owns one and reads the clock for it; kept apart, it can be tested and measured
+ * on its own.
+ */
+export class Windows {
   readonly limit: number;
   readonly windowMs: number;
+  // A Map, not a plain object: any string is a key, "__proto__" and "constructor" included.
+  private readonly windows = new Map<string, Window>();
+
+  constructor(limit: number, windowMs: number) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+  }
+
+  /** "ok" if a request for `key` at `at` fits in its window (and counts it), "rate_limited" otherwise. */
+  check(key: string, at: number): CheckResult {
+    const window = this.windows.get(key);
+    // The first request of a key, or the first one after its window ended, opens a new window.
+    if (window === undefined || hasEnded(window, this.windowMs, at)) {
+      this.windows.set(key, { start: at, count: 1 });
+      return "ok";
+    }
+    // Updating the window in place keeps each check O(1).
+    if (window.count < this.limit) {
+      window.count += 1;
+      return "ok";
+    }
+    // A rejected request neither counts nor moves the window.
+    return "rate_limited";
+  }
+
+  /** The window of `key` open at `at`, or null. */
+  inspect(key: string, at: number): WindowInfo | null {
+    const open = this.windows.get(key);
+    // A window that has ended but is not cleaned up yet is as good as gone.
+    if (open === undefined || hasEnded(open, this.windowMs, at)) return null;
+    return { count: open.count, remaining: this.limit - open.count, resetInMs: open.start + this.windowMs - at };
+  }
+
+  /** Forgets the windows that have ended at `at`; no check result changes. */
+  cleanup(at: number): void {
+    // Deleting while iterating a Map is safe.
+    for (const [key, window] of this.windows) {
+      if (hasEnded(window, this.windowMs, at)) this.windows.delete(key);
+    }
+  }
+
+  /** Keys stored: open windows plus ended ones not yet cleaned up. */
+  get size(): number {
+    return this.windows.size;
+  }
+}
+
+interface State {
+  readonly windows: Windows;
   readonly cleanupIntervalMs: number;
-  readonly windows: Map<string, Window>;
 }
 
 const CLEANUP = { type: "cleanup" } as const;
@@ -100,35 +153,15 @@ export const RateLimiter: GenServerModule<RateLimiterProtocol, RateLimiterOption
     const cleanupIntervalMs = options.cleanupIntervalMs ?? options.windowMs;
     // The first cleanup comes one interval after start; handleInfo re-arms the next one.
     scheduleCleanup(cleanupIntervalMs);
-    // A Map, not a plain object: any string is a key, "__proto__" and "constructor" included.
-    return ok({ limit: options.limit, windowMs: options.windowMs, cleanupIntervalMs, windows: new Map<string, Window>() });
+    return ok({ windows: new Windows(options.limit, options.windowMs), cleanupIntervalMs });
   },
 
   handleCall(request, _from, state) {
     switch (request.type) {
-      case "check": {
-        const at = now();
-        const window = state.windows.get(request.key);
-        // The first request of a key, or the first one after its window ended, opens a new window.
-        if (window === undefined || hasEnded(window, state.windowMs, at)) {
-          state.windows.set(request.key, { start: at, count: 1 });
-          return reply("ok", state);
-        }
-        // Updating the window in place keeps each check O(1).
-        if (window.count < state.limit) {
-          window.count += 1;
-          return reply("ok", state);
-        }
-        // A rejected request neither counts nor moves the window.
-        return reply("rate_limited", state);
-      }
-      case "inspect": {
-        const at = now();
-        const open = state.windows.get(request.key);
-        // A window that has ended but is not cleaned up yet is as good as gone.
-        if (open === undefined || hasEnded(open, state.windowMs, at)) return reply(null, state);
-        return reply({ count: open.count, remaining: state.limit - open.count, resetInMs: open.start + state.windowMs - at }, state);
-      }
+      case "check":
+        return reply(state.windows.check(request.key, now()), state);
+      case "inspect":
+        return reply(state.windows.inspect(request.key, now()), state);
       case "tracked_keys":
         return reply(state.windows.size, state);
       default: {
@@ -141,11 +174,7 @@ export const RateLimiter: GenServerModule<RateLimiterProtocol, RateLimiterOption
   handleInfo(message, state) {
     switch (message.type) {
       case "cleanup": {
-        const at = now();
-        // Deleting while iterating a Map is safe; only ended windows go, so no check result changes.
-        for (const [key, window] of state.windows) {
-          if (hasEnded(window, state.windowMs, at)) state.windows.delete(key);
-        }
+        state.windows.cleanup(now());
         // sendAfter fires once: re-arm it for the next cleanup.
         scheduleCleanup(state.cleanupIntervalMs);
         return noreply(state);
