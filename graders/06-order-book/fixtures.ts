@@ -3,12 +3,20 @@ import type { Fixture } from "../../kit/fixture.ts";
 const file = "order-book.ts";
 
 /** The solution's depth line, and the same line answering one row per order instead of one per price level. */
-const depthReply = "return reply({ bids: bestLevels(book.bids, levels), asks: bestLevels(book.asks, levels) }, book);";
-const perOrderDepth = "return reply({ bids: ordersOf(book, book.bids, levels), asks: ordersOf(book, book.asks, levels) }, book);";
-const perOrderHelper = `function ordersOf(book: Book, side: BookSide, count: number): Level[] {
-  const resting = [...book.orders.values()].filter((order) => order.side === side);
-  resting.sort((a, b) => side.compare(a.price, b.price));
-  return resting.slice(0, count).map((order) => ({ price: order.price, qty: order.qty, orders: 1 }));
+const depthReply = "return { bids: bestLevels(this.bids, levels), asks: bestLevels(this.asks, levels) };";
+const perOrderDepth =
+  "return { bids: ordersOf(this.orders.resting(this.bids), this.bids, levels), asks: ordersOf(this.orders.resting(this.asks), this.asks, levels) };";
+const perOrderIndex = `*resting(side: BookSide): IterableIterator<Level> {
+    for (let id = 0; id < this.pages.length * PAGE; id++) {
+      if (this.sideOf(id) === side) yield { price: this.priceOf(id), qty: this.qtyOf(id), orders: 1 };
+    }
+  }
+
+  delete(id: number): void {`;
+const perOrderHelper = `function ordersOf(resting: Iterable<Level>, side: BookSide, count: number): Level[] {
+  const rows = [...resting];
+  rows.sort((a, b) => side.compare(a.price, b.price));
+  return rows.slice(0, count);
 }
 
 // The state is mutated in place`;
@@ -73,7 +81,7 @@ export const fixtures: readonly Fixture[] = [
       en: "The top of book answers the best ask as the bid and the best bid as the ask.",
     },
     file,
-    patch: [["{ bid: bestLevel(book.bids), ask: bestLevel(book.asks) }", "{ bid: bestLevel(book.asks), ask: bestLevel(book.bids) }"]],
+    patch: [["{ bid: bestLevel(this.bids), ask: bestLevel(this.asks) }", "{ bid: bestLevel(this.asks), ask: bestLevel(this.bids) }"]],
   },
   {
     name: "depth-per-order",
@@ -85,6 +93,7 @@ export const fixtures: readonly Fixture[] = [
     file,
     patch: [
       [depthReply, perOrderDepth],
+      ["delete(id: number): void {", perOrderIndex],
       ["// The state is mutated in place", perOrderHelper],
     ],
   },
@@ -93,7 +102,7 @@ export const fixtures: readonly Fixture[] = [
     breaks: [4],
     why: { es: "getDepth devuelve todos los niveles, sin mirar `levels`.", en: "getDepth returns every level, ignoring `levels`." },
     file,
-    patch: [["side.prices.slice(0, count)", "side.prices.slice()"]],
+    patch: [["const end = Math.min(count, prices.length);", "const end = prices.length;"]],
   },
   {
     name: "depth-one-level-too-many",
@@ -103,7 +112,7 @@ export const fixtures: readonly Fixture[] = [
       en: "getDepth returns levels + 1 levels a side (an off-by-one).",
     },
     file,
-    patch: [["side.prices.slice(0, count)", "side.prices.slice(0, count + 1)"]],
+    patch: [["Math.min(count, prices.length)", "Math.min(count + 1, prices.length)"]],
   },
   {
     name: "depth-one-level-too-few",
@@ -113,7 +122,7 @@ export const fixtures: readonly Fixture[] = [
       en: "getDepth returns levels - 1 levels a side (an off-by-one).",
     },
     file,
-    patch: [["side.prices.slice(0, count)", "side.prices.slice(0, count - 1)"]],
+    patch: [["Math.min(count, prices.length)", "Math.min(count - 1, prices.length)"]],
   },
   {
     name: "cancel-keeps-empty-levels",
@@ -133,7 +142,7 @@ export const fixtures: readonly Fixture[] = [
       en: 'Cancelling does not remove the id from the index: a second cancel answers "ok" and subtracts the quantity again.',
     },
     file,
-    patch: [["book.orders.delete(request.id);", ""]],
+    patch: [["this.orders.delete(id);", ""]],
   },
   {
     name: "ids-reused",
@@ -143,7 +152,7 @@ export const fixtures: readonly Fixture[] = [
       en: "The id is the number of live orders + 1: after a cancel, an id comes back.",
     },
     file,
-    patch: [["const id = book.nextId++;", "const id = book.orders.size + 1;"]],
+    patch: [["const id = this.nextId++;", "const id = this.orders.size + 1;"]],
   },
   {
     name: "books-share-state",
@@ -154,8 +163,8 @@ export const fixtures: readonly Fixture[] = [
     },
     file,
     patch: [
-      ["init: (symbol) => ok(newBook(symbol)),", "init: () => ok(sharedBook),"],
-      ["// The state is mutated in place", 'const sharedBook = newBook("shared");\n\n// The state is mutated in place'],
+      ["init: (symbol) => ok(new Book(symbol)),", "init: () => ok(sharedBook),"],
+      ["// The state is mutated in place", 'const sharedBook = new Book("shared");\n\n// The state is mutated in place'],
     ],
   },
   {
@@ -177,8 +186,11 @@ export const fixtures: readonly Fixture[] = [
     },
     file,
     patch: [
-      ["const { side, price, qty } = request;", "const { side, price, qty } = request;\n        const id = book.nextId++;"],
-      ["const id = book.nextId++;\n        const bookSide", "const bookSide"],
+      [
+        "// Validate before taking an id: a rejected order leaves the book as it was.",
+        "// Validate before taking an id: a rejected order leaves the book as it was.\n    const id = this.nextId++;",
+      ],
+      ["const id = this.nextId++;\n    const bookSide", "const bookSide"],
     ],
   },
   {
@@ -201,7 +213,7 @@ export const fixtures: readonly Fixture[] = [
     file,
     patch: [
       ["const price = side.prices[0];", "const price = [...side.levels.keys()].sort(side.compare)[0];"],
-      ["side.prices.slice(0, count)", "[...side.levels.keys()].sort(side.compare).slice(0, count)"],
+      ["const { prices, levels } = side;", "const { levels } = side;\n  const prices = [...levels.keys()].sort(side.compare);"],
     ],
   },
   {

@@ -48,14 +48,11 @@ interface BookSide {
   readonly compare: (a: number, b: number) => number;
 }
 
-interface RestingOrder {
-  readonly side: BookSide;
-  readonly price: number;
-  readonly qty: number;
-}
-
 /** Ids per page of the order index. */
 const PAGE = 1024;
+
+/** Emptied pages kept for reuse. */
+const SPARE_PAGES = 4;
 
 /** The orders whose ids share a page, as columns; side 0 marks a free slot. */
 class OrderPage {
@@ -72,6 +69,7 @@ class OrderPage {
  */
 class OrderIndex {
   private readonly pages: (OrderPage | undefined)[] = [];
+  private readonly spare: OrderPage[] = [];
   private readonly bids: BookSide;
   private readonly asks: BookSide;
   size = 0;
@@ -81,19 +79,25 @@ class OrderIndex {
     this.asks = asks;
   }
 
-  get(id: number): RestingOrder | undefined {
-    const page = this.pages[Math.floor(id / PAGE)];
-    const slot = id % PAGE;
-    const side = page?.side[slot];
-    if (page === undefined || side === undefined || side === 0) return undefined;
-    return { side: side === 1 ? this.bids : this.asks, price: page.price[slot] as number, qty: page.qty[slot] as number };
+  /** The side of a resting order, or undefined: a cancel reads its columns without building an object. */
+  sideOf(id: number): BookSide | undefined {
+    const side = this.pages[Math.floor(id / PAGE)]?.side[id % PAGE];
+    return side === 1 ? this.bids : side === 2 ? this.asks : undefined;
+  }
+
+  priceOf(id: number): number {
+    return this.pages[Math.floor(id / PAGE)]?.price[id % PAGE] as number;
+  }
+
+  qtyOf(id: number): number {
+    return this.pages[Math.floor(id / PAGE)]?.qty[id % PAGE] as number;
   }
 
   set(id: number, side: BookSide, price: number, qty: number): void {
     const index = Math.floor(id / PAGE);
     let page = this.pages[index];
     if (page === undefined) {
-      page = new OrderPage();
+      page = this.spare.pop() ?? new OrderPage();
       this.pages[index] = page;
     }
     const slot = id % PAGE;
@@ -112,25 +116,12 @@ class OrderIndex {
     page.side[slot] = 0;
     page.live--;
     this.size--;
-    if (page.live === 0) this.pages[index] = undefined;
-  }
-
-  *values(): IterableIterator<RestingOrder> {
-    for (let index = 0; index < this.pages.length; index++) {
-      for (let slot = 0; slot < PAGE; slot++) {
-        const order = this.get(index * PAGE + slot);
-        if (order !== undefined) yield order;
-      }
+    if (page.live === 0) {
+      this.pages[index] = undefined;
+      // Its side column is all zeros again: kept for the next page, it spares the allocator and the collector.
+      if (this.spare.length < SPARE_PAGES) this.spare.push(page);
     }
   }
-}
-
-interface Book {
-  readonly symbol: string;
-  readonly bids: BookSide;
-  readonly asks: BookSide;
-  readonly orders: OrderIndex;
-  nextId: number;
 }
 
 const highestFirst = (a: number, b: number): number => b - a;
@@ -138,12 +129,6 @@ const lowestFirst = (a: number, b: number): number => a - b;
 
 function newSide(compare: (a: number, b: number) => number): BookSide {
   return { levels: new Map(), prices: [], compare };
-}
-
-function newBook(symbol: string): Book {
-  const bids = newSide(highestFirst);
-  const asks = newSide(lowestFirst);
-  return { symbol, bids, asks, orders: new OrderIndex(bids, asks), nextId: 1 };
 }
 
 function isPositiveInteger(value: unknown): value is number {
@@ -195,44 +180,76 @@ function bestLevel(side: BookSide): Level | null {
 }
 
 function bestLevels(side: BookSide, count: number): Level[] {
-  return side.prices.slice(0, count).map((price) => copyLevel(side.levels.get(price) as Level));
+  const { prices, levels } = side;
+  const rows: Level[] = [];
+  const end = Math.min(count, prices.length);
+  for (let i = 0; i < end; i++) rows.push(copyLevel(levels.get(prices[i] as number) as Level));
+  return rows;
+}
+
+/**
+ * The book of one symbol as a plain data structure, with no process: the GenServer below owns one and turns
+ * each call into one method call. Kept apart, it can be tested and measured on its own.
+ */
+export class Book {
+  readonly symbol: string;
+  private readonly bids = newSide(highestFirst);
+  private readonly asks = newSide(lowestFirst);
+  private readonly orders = new OrderIndex(this.bids, this.asks);
+  private nextId = 1;
+
+  constructor(symbol: string) {
+    this.symbol = symbol;
+  }
+
+  /** Adds a resting order; answers its id, or an error value (and leaves the book as it was) for invalid input. */
+  add(side: Side, price: number, qty: number): number | OrderError {
+    // Validate before taking an id: a rejected order leaves the book as it was.
+    if (side !== "bid" && side !== "ask") return { error: "invalid_side" };
+    if (!isPositiveInteger(price)) return { error: "invalid_price" };
+    if (!isPositiveInteger(qty)) return { error: "invalid_qty" };
+    // A counter, not the number of live orders: ids are never reused.
+    const id = this.nextId++;
+    const bookSide = side === "bid" ? this.bids : this.asks;
+    addToSide(bookSide, price, qty);
+    this.orders.set(id, bookSide, price, qty);
+    return id;
+  }
+
+  cancel(id: number): "ok" | "not_found" {
+    const side = this.orders.sideOf(id);
+    if (side === undefined) return "not_found";
+    removeFromSide(side, this.orders.priceOf(id), this.orders.qtyOf(id));
+    // Out of the index before answering: a second cancel must find nothing.
+    this.orders.delete(id);
+    return "ok";
+  }
+
+  top(): TopOfBook {
+    return { bid: bestLevel(this.bids), ask: bestLevel(this.asks) };
+  }
+
+  depth(levels: number): Depth | DepthError {
+    if (!isPositiveInteger(levels)) return { error: "invalid_levels" };
+    return { bids: bestLevels(this.bids, levels), asks: bestLevels(this.asks, levels) };
+  }
 }
 
 // The state is mutated in place: only this process sees it, and every reply is a copy.
 export const OrderBook: GenServerModule<OrderBookProtocol, string, Book> = {
   // Each book builds its own state here: nothing is shared between symbols.
-  init: (symbol) => ok(newBook(symbol)),
+  init: (symbol) => ok(new Book(symbol)),
 
   handleCall(request, _from, book) {
     switch (request.type) {
-      case "add_order": {
-        const { side, price, qty } = request;
-        // Validate before taking an id: a rejected order leaves the book as it was.
-        if (side !== "bid" && side !== "ask") return reply({ error: "invalid_side" }, book);
-        if (!isPositiveInteger(price)) return reply({ error: "invalid_price" }, book);
-        if (!isPositiveInteger(qty)) return reply({ error: "invalid_qty" }, book);
-        // A counter, not the number of live orders: ids are never reused.
-        const id = book.nextId++;
-        const bookSide = side === "bid" ? book.bids : book.asks;
-        addToSide(bookSide, price, qty);
-        book.orders.set(id, bookSide, price, qty);
-        return reply(id, book);
-      }
-      case "cancel_order": {
-        const order = book.orders.get(request.id);
-        if (order === undefined) return reply("not_found", book);
-        // Out of the index before answering: a second cancel must find nothing.
-        book.orders.delete(request.id);
-        removeFromSide(order.side, order.price, order.qty);
-        return reply("ok", book);
-      }
+      case "add_order":
+        return reply(book.add(request.side, request.price, request.qty), book);
+      case "cancel_order":
+        return reply(book.cancel(request.id), book);
       case "top_of_book":
-        return reply({ bid: bestLevel(book.bids), ask: bestLevel(book.asks) }, book);
-      case "depth": {
-        const { levels } = request;
-        if (!isPositiveInteger(levels)) return reply({ error: "invalid_levels" }, book);
-        return reply({ bids: bestLevels(book.bids, levels), asks: bestLevels(book.asks, levels) }, book);
-      }
+        return reply(book.top(), book);
+      case "depth":
+        return reply(book.depth(request.levels), book);
       default: {
         const unknown: never = request;
         throw new Error(`OrderBook: unknown request ${String(unknown)}`);
