@@ -1,34 +1,202 @@
+/**
+ * Exercise 5.1's reference solution, through its GenServer and as plain callbacks, beside rate-limiter-flexible's
+ * in-memory limiter (the npm package a Node developer would reach for) on the same keys and limits.
+ */
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Pid } from "#runtime";
-import * as RateLimiter from "../solutions/05-rate-limiter/rate-limiter.ts";
-import { defineBench } from "./harness.ts";
+import * as Solution from "../solutions/05-rate-limiter/rate-limiter.ts";
+import { type Bench, type Scale, settledHeap } from "./harness.ts";
+import type { Implementation } from "./measurement.ts";
+import { count } from "./runtime.ts";
 
-/** Exercise 5.1's reference solution under load: clients with many checks in flight, as a real front end. */
-const CHECKS = 1_000_000;
-const KEYS = Array.from({ length: 10_000 }, (_, i) => `client-${i}`);
+const LIMIT = 50;
+const WINDOW_MS = 1_000;
+/** Checks in flight at once, as a front end serving many clients would have them. */
 const IN_FLIGHT = 1_000;
 
-let limiter: Pid<RateLimiter.RateLimiterProtocol> | null = null;
+type CheckResult = Solution.CheckResult;
 
-export default defineBench({
-  figure: "rate_limiter_checks",
-  description: "1 M RateLimiter.check over 10 k keys (limit 50 per 1000 ms), 1 k calls in flight at a time",
-  target: 2_500_000,
-  async setup() {
-    limiter = await RateLimiter.start({ limit: 50, windowMs: 1_000 });
-  },
-  async teardown() {
-    if (limiter !== null) await RateLimiter.stop(limiter);
-    limiter = null;
-  },
-  async run() {
-    const pid = limiter;
-    if (pid === null) throw new Error("bench: setup did not run");
-    const batch: Promise<RateLimiter.CheckResult>[] = new Array(IN_FLIGHT);
-    let allowed = 0;
-    for (let done = 0; done < CHECKS; done += IN_FLIGHT) {
-      for (let i = 0; i < IN_FLIGHT; i++) batch[i] = RateLimiter.check(pid, KEYS[(done + i) % KEYS.length] as string);
+/** One limiter behind one interface: `checkBatch` starts `keys.length` checks and counts the allowed ones. */
+interface Limiter {
+  checkBatch(keys: readonly string[]): Promise<number>;
+  /** Keys still stored (for our structure without a process, once it has run its cleanup). */
+  tracked(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function genServerLimiter(windowMs: number, cleanupIntervalMs: number): Promise<Limiter> {
+  const pid: Pid<Solution.RateLimiterProtocol> = await Solution.start({ limit: LIMIT, windowMs, cleanupIntervalMs });
+  const batch: Promise<CheckResult>[] = [];
+  return {
+    async checkBatch(keys) {
+      batch.length = keys.length;
+      for (let i = 0; i < keys.length; i++) batch[i] = Solution.check(pid, keys[i] as string);
+      let allowed = 0;
       for (const result of await Promise.all(batch)) if (result === "ok") allowed++;
-    }
-    return { ops: CHECKS, extra: { allowed } };
-  },
-});
+      return allowed;
+    },
+    tracked: () => Solution.trackedKeys(pid),
+    stop: async () => void (await Solution.stop(pid)),
+  };
+}
+
+/** The solution's Windows, the data structure its GenServer owns, called directly with the time of each check. */
+function plainLimiter(windowMs: number): Limiter {
+  const windows = new Solution.Windows(LIMIT, windowMs);
+  return {
+    async checkBatch(keys) {
+      let allowed = 0;
+      for (const key of keys) if (windows.check(key, Date.now()) === "ok") allowed++;
+      return allowed;
+    },
+    // Without a process there is no cleanup timer: the owner of the structure runs the cleanup itself.
+    async tracked() {
+      windows.cleanup(Date.now());
+      return windows.size;
+    },
+    async stop() {},
+  };
+}
+
+// rate-limiter-flexible counts in seconds, and answers a refused request by rejecting with its RateLimiterRes.
+async function flexibleLimiter(windowMs: number): Promise<Limiter> {
+  const limiter = new RateLimiterMemory({ points: LIMIT, duration: windowMs / 1_000 });
+  const batch: Promise<boolean>[] = [];
+  const refused = (reason: unknown): boolean => {
+    if (reason instanceof RateLimiterRes) return false;
+    throw reason;
+  };
+  const allowed = (): boolean => true;
+  const keysSeen = new Set<string>();
+  return {
+    async checkBatch(keys) {
+      batch.length = keys.length;
+      for (let i = 0; i < keys.length; i++) batch[i] = limiter.consume(keys[i] as string).then(allowed, refused);
+      for (const key of keys) keysSeen.add(key);
+      let count = 0;
+      for (const ok of await Promise.all(batch)) if (ok) count++;
+      return count;
+    },
+    async tracked() {
+      let stored = 0;
+      for (const key of keysSeen) if ((await limiter.get(key)) !== null) stored++;
+      return stored;
+    },
+    async stop() {
+      for (const key of keysSeen) await limiter.delete(key);
+    },
+  };
+}
+
+function keysOf(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `client-${i}`);
+}
+
+/** Runs `checks` checks cycling over `keys`, `IN_FLIGHT` at a time; answers how many were allowed. */
+async function cycle(limiter: Limiter, keys: readonly string[], checks: number): Promise<number> {
+  let allowed = 0;
+  const batch: string[] = [];
+  for (let done = 0; done < checks; done += batch.length) {
+    batch.length = Math.min(IN_FLIGHT, checks - done);
+    for (let i = 0; i < batch.length; i++) batch[i] = keys[(done + i) % keys.length] as string;
+    allowed += await limiter.checkBatch(batch);
+  }
+  return allowed;
+}
+
+const makers: Readonly<Record<"genserver" | "plain" | "rate-limiter-flexible", (windowMs: number) => Promise<Limiter> | Limiter>> = {
+  // A cleanup every quarter window: the memory is back soon after the windows end.
+  genserver: (windowMs) => genServerLimiter(windowMs, Math.ceil(windowMs / 4)),
+  plain: plainLimiter,
+  "rate-limiter-flexible": flexibleLimiter,
+};
+
+/** 1 M checks over 10 k keys, limit 50 per 1000 ms: each key is allowed 50 times and refused 50 times. */
+function throughputBench(implementation: keyof typeof makers, checks: number, keys: readonly string[]): Bench {
+  let limiter: Limiter | null = null;
+  let allowed = 0;
+  return {
+    group: "rate_limiter",
+    figure: "checks",
+    implementation,
+    description: `${count(checks)} checks over ${count(keys.length)} keys (limit ${LIMIT} per ${WINDOW_MS} ms), ${count(IN_FLIGHT)} in flight`,
+    ...(implementation === "genserver" ? { target: 2_500_000 } : {}),
+    async setup() {
+      limiter = await makers[implementation](WINDOW_MS);
+    },
+    async run() {
+      if (limiter === null) throw new Error("bench: setup did not run");
+      allowed = await cycle(limiter, keys, checks);
+      return { ops: checks };
+    },
+    async teardown() {
+      await limiter?.stop();
+      limiter = null;
+      // Every implementation must do the same work: the limit lets half of the checks through.
+      const expected = Math.min(checks, keys.length * LIMIT);
+      if (allowed !== expected) throw new Error(`bench: ${implementation} allowed ${allowed} checks, expected ${expected}`);
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Cost per check and memory per key with `size` keys: a timed run opens a window for every key and checks each
+ * once more in it; then the heap per key is read, and read again once the windows have ended and the
+ * limiter's cleanup (our cleanup message, rate-limiter-flexible's timer per key) has forgotten them.
+ */
+function scalingBench(implementation: keyof typeof makers, size: number, scale: Scale): Bench {
+  const keys = keysOf(size);
+  // Long enough that no window ends during the run, whatever the implementation's speed.
+  const windowMs = scale === "quick" ? 100 : size >= 1_000_000 ? 6_000 : 1_500;
+  let limiter: Limiter | null = null;
+  let baseline = 0;
+  let openedAt = 0;
+  return {
+    group: "rate_limiter_scaling",
+    figure: "at_size",
+    implementation,
+    size,
+    description: `2 checks per key over ${count(size)} keys (the first opens its window); heap per key, and after the cleanup`,
+    maxRuns: 3,
+    maxWarmup: 1,
+    async setup() {
+      baseline = settledHeap();
+      limiter = await makers[implementation](windowMs);
+      openedAt = performance.now();
+    },
+    async run() {
+      if (limiter === null) throw new Error("bench: setup did not run");
+      await cycle(limiter, keys, 2 * size);
+      return { ops: 2 * size };
+    },
+    async memory() {
+      if (limiter === null) throw new Error("bench: setup did not run");
+      const perKey = (settledHeap() - baseline) / size;
+      // Past the end of every window, then until the cleanup has run (a cleanup interval is one window).
+      await sleep(Math.max(0, openedAt + windowMs - performance.now()));
+      while ((await limiter.tracked()) > 0) await sleep(windowMs / 10);
+      const afterCleanup = Math.max(0, settledHeap() - baseline) / size;
+      return { per_key: perKey, after_cleanup_per_key: afterCleanup };
+    },
+    async teardown() {
+      await limiter?.stop();
+      limiter = null;
+    },
+  };
+}
+
+const IMPLEMENTATIONS: readonly (keyof typeof makers & Implementation)[] = ["genserver", "plain", "rate-limiter-flexible"];
+
+export function rateLimiterBenches(scale: Scale): Bench[] {
+  const checks = scale === "full" ? 1_000_000 : 10_000;
+  const keys = keysOf(scale === "full" ? 10_000 : 100);
+  const sizes = scale === "full" ? [1_000, 100_000, 1_000_000] : [100];
+  return [
+    ...IMPLEMENTATIONS.map((implementation) => throughputBench(implementation, checks, keys)),
+    ...sizes.flatMap((size) => IMPLEMENTATIONS.map((implementation) => scalingBench(implementation, size, scale))),
+  ];
+}

@@ -1,106 +1,144 @@
 /**
- * `npm run bench [-- figure…] [--json] [--runs N] [--warmup N]`: every figure in a process of its own, one after
- * the other in this one run, each reporting the median of its measured runs. A process per figure keeps one
- * figure's code from deoptimizing another's, as separate BEAM runs would be.
+ * `npm run bench [-- filter…] [--json] [--report DIR] [--quick] [--runs N] [--warmup N]`
+ *
+ * Every bench (one implementation doing one figure's work) runs in a Node process of its own, one after the
+ * other in this one run, so one bench's code cannot deoptimize another's and their figures share the machine's
+ * load. When `elixir` is on the PATH the runtime's primitives also run on the BEAM. A filter keeps the benches
+ * whose id (`group/figure/implementation[@size]`) contains it.
  */
 import { execFileSync } from "node:child_process";
+import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { Bench } from "./harness.ts";
-import orderBook from "./order-book.ts";
-import rateLimiter from "./rate-limiter.ts";
-import runtime, { BARE_MAILBOX_REFERENCE } from "./runtime.ts";
-
-const all: readonly Bench[] = [...runtime, rateLimiter, orderBook].flat();
+import { beamVersion, runBeamPrimitives } from "./beam.ts";
+import { type Bench, benchId, measure, type Scale } from "./harness.ts";
+import type { BenchRun, Machine, Measurement } from "./measurement.ts";
+import { orderBookBenches } from "./order-book.ts";
+import { rateLimiterBenches } from "./rate-limiter.ts";
+import { writeReport } from "./report.ts";
+import { primitiveBenches } from "./runtime.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     json: { type: "boolean", default: false },
-    runs: { type: "string", default: "7" },
-    warmup: { type: "string", default: "3" },
+    report: { type: "string" },
+    quick: { type: "boolean", default: false },
+    runs: { type: "string" },
+    warmup: { type: "string" },
     child: { type: "boolean", default: false },
   },
 });
-const runs = Number(values.runs);
-if (!Number.isSafeInteger(runs) || runs < 1) throw new Error(`bench: --runs should be a positive integer, got ${values.runs}`);
-// The JIT needs a few runs to optimize the hot paths: figures are of the steady state, like the BEAM's.
-const warmup = Number(values.warmup);
-if (!Number.isSafeInteger(warmup) || warmup < 0) throw new Error(`bench: --warmup should be a non-negative integer, got ${values.warmup}`);
-const chosen = positionals.length === 0 ? all : all.filter((bench) => positionals.includes(bench.figure));
-if (chosen.length === 0)
-  throw new Error(`bench: no figure named ${positionals.join(", ")}; figures: ${all.map((b) => b.figure).join(", ")}`);
 
-interface Figure {
-  readonly figure: string;
-  readonly per_sec: number;
-  readonly target: number;
-  readonly runs: number;
-  readonly [extra: string]: number | string;
+const scale: Scale = values.quick ? "quick" : "full";
+const runs = count("--runs", values.runs ?? (values.quick ? "1" : "7"), 1);
+const warmup = count("--warmup", values.warmup ?? (values.quick ? "0" : "3"), 0);
+
+function count(flag: string, text: string, least: number): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < least) throw new Error(`bench: ${flag} should be an integer of at least ${least}, got ${text}`);
+  return n;
 }
 
-function median(list: number[]): number {
-  const sorted = [...list].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+const all: readonly Bench[] = [...primitiveBenches(scale), ...rateLimiterBenches(scale), ...orderBookBenches(scale)];
+const chosen = positionals.length === 0 ? all : all.filter((bench) => positionals.some((filter) => benchId(bench).includes(filter)));
+if (chosen.length === 0) {
+  console.error(`bench: no bench matches ${positionals.join(", ")}; the benches are:\n  ${all.map(benchId).join("\n  ")}`);
+  process.exit(2);
 }
 
-async function measure(bench: Bench): Promise<Figure> {
-  const rates: number[] = [];
-  const extras = new Map<string, number[]>();
-  for (let i = 0; i < warmup + runs; i++) {
-    await bench.setup?.();
-    const started = performance.now();
-    const result = await bench.run();
-    const elapsed = performance.now() - started;
-    await bench.teardown?.();
-    if (i < warmup) continue;
-    rates.push((result.ops / elapsed) * 1000);
-    for (const [key, value] of Object.entries(result.extra ?? {})) extras.set(key, [...(extras.get(key) ?? []), value]);
-  }
-  const extra = Object.fromEntries([...extras].map(([key, list]) => [key, Math.round(median(list))]));
-  return { figure: bench.figure, per_sec: Math.round(median(rates)), target: bench.target, runs, ...extra };
-}
-
-/** Runs one figure in a fresh Node process (this script with --child) and reads its JSON line. */
-function measureApart(bench: Bench): Figure {
+/** Runs one bench in a fresh Node process (this script with --child) and reads the Measurement it prints. */
+function measureApart(bench: Bench): Measurement {
   const script = fileURLToPath(import.meta.url);
-  const args = ["--expose-gc", "--import", "tsx", script, bench.figure, "--child", "--runs", String(runs), "--warmup", String(warmup)];
-  const output = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  return JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as Figure;
+  const args = ["--expose-gc", "--import", "tsx", script, benchId(bench), "--child", "--runs", String(runs), "--warmup", String(warmup)];
+  if (values.quick) args.push("--quick");
+  const output = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+  return JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as Measurement;
+}
+
+function machine(beam: string | null): Machine {
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${type()} ${release()}`,
+    node: process.version,
+    beam,
+  };
+}
+
+function mps(perSec: number): string {
+  return `${(perSec / 1e6).toFixed(2)} M/s`;
+}
+
+/** One line a measurement, as it arrives: the median, the spread, and the memory figures. */
+function describe(m: Measurement): string {
+  const name = `${m.group}/${m.figure}/${m.implementation}${m.size === undefined ? "" : `@${m.size}`}`;
+  const bytes = Object.entries(m.bytes ?? {})
+    .map(([key, value]) => `  ${key}=${value} B`)
+    .join("");
+  const ns = `${Math.round(1e9 / m.opsPerSec.median)} ns/op`;
+  return `${name.padEnd(48)} ${mps(m.opsPerSec.median).padStart(11)}  (${mps(m.opsPerSec.min)}–${mps(m.opsPerSec.max)})  ${ns}${bytes}`;
+}
+
+/** Ours against each peer, from this run: the comparisons the issue asks for, as ratios. */
+function ratios(measurements: readonly Measurement[]): string[] {
+  const find = (group: string, figure: string, implementation: string): Measurement | undefined =>
+    measurements.find((m) => m.group === group && m.figure === figure && m.implementation === implementation);
+  const pairs = [
+    ["primitives", "call_roundtrip", "runtime", "bare_promise"],
+    ["primitives", "call_roundtrip", "runtime", "beam"],
+    ["primitives", "cast_then_sync", "runtime", "beam"],
+    ["primitives", "call_via_registry", "runtime", "beam"],
+    ["primitives", "start_server", "runtime", "beam"],
+    ["rate_limiter", "checks", "plain", "rate-limiter-flexible"],
+    ["rate_limiter", "checks", "genserver", "rate-limiter-flexible"],
+    ["order_book", "workload", "plain", "nodejs-order-book"],
+    ["order_book", "workload", "genserver", "nodejs-order-book"],
+  ] as const;
+  return pairs.flatMap(([group, figure, ours, peer]) => {
+    const a = find(group, figure, ours);
+    const b = find(group, figure, peer);
+    if (a === undefined || b === undefined) return [];
+    return [`${`${group}/${figure}`.padEnd(28)} ${ours} / ${peer} = ${(a.opsPerSec.median / b.opsPerSec.median).toFixed(2)}`];
+  });
 }
 
 if (values.child) {
-  for (const bench of chosen) console.log(JSON.stringify(await measure(bench)));
+  for (const bench of chosen) console.log(JSON.stringify(await measure(bench, { runs, warmup })));
 } else {
-  if (!values.json) {
-    console.log(
-      `Each figure in its own process: ${warmup} warm-up runs, then the median of ${runs}; goal = the issue's target on the reference machine.`,
-    );
-    console.log(
-      `"vs bare": the figure divided by the bare promise mailbox measured in this run, and the goal's same ratio (goal / 5.5 M/s).\n`,
-    );
-  }
-  let bare: number | null = null;
+  // With --json, stdout carries the one JSON document; progress goes to stderr.
+  const progress = values.json ? console.error : console.log;
+  progress(
+    values.quick
+      ? "Quick mode: tiny sizes, one run each. It proves the benchmarks work; its figures mean nothing."
+      : `Each bench in its own process: ${warmup} warm-up runs, then the median of ${runs} (spread: slowest–fastest run).`,
+  );
+  const measurements: Measurement[] = [];
   for (const bench of chosen) {
-    const figure = measureApart(bench);
-    if (figure.figure === "bare_promise_mailbox") bare = figure.per_sec;
-    if (values.json) {
-      console.log(JSON.stringify(figure));
-      continue;
+    // Quick mode runs in this process: a process per bench would cost more than the benches themselves.
+    const measured = values.quick ? await measure(bench, { runs, warmup }) : measureApart(bench);
+    measurements.push(measured);
+    progress(describe(measured));
+  }
+  const skipped: Record<string, string> = {};
+  const beam = beamVersion();
+  if (!chosen.some((bench) => bench.group === "primitives")) skipped.beam = "the primitives were not asked for";
+  else if (beam === null) skipped.beam = "elixir is not on the PATH";
+  else {
+    progress(`BEAM (${beam}):`);
+    for (const measured of runBeamPrimitives({ runs, warmup, quick: values.quick })) {
+      measurements.push(measured);
+      progress(describe(measured));
     }
-    const { figure: name, per_sec: perSec, target, runs: _runs, ...extra } = figure;
-    const extraText = Object.entries(extra)
-      .map(([key, value]) => `  ${key}=${value}`)
-      .join("");
-    const rate = `${(perSec / 1e6).toFixed(2).padStart(6)} M/s`;
-    const relative =
-      bare === null || name === "bare_promise_mailbox"
-        ? ""
-        : `   vs bare ${(perSec / bare).toFixed(2)} (goal ${(target / BARE_MAILBOX_REFERENCE).toFixed(2)})`;
-    console.log(
-      `${name.padEnd(22)} ${rate}   goal ${(target / 1e6).toFixed(2)} M/s   ${((perSec / target) * 100).toFixed(0).padStart(4)} %${relative}${extraText}`,
-    );
-    console.log(`${"".padEnd(22)} ${bench.description}`);
+  }
+  const ratioLines = ratios(measurements);
+  if (ratioLines.length > 0) progress(`\nRatios from this run:\n  ${ratioLines.join("\n  ")}`);
+  const run: BenchRun = { machine: machine(beam), mode: scale, warmup, measurements, skipped };
+  if (values.json) console.log(JSON.stringify(run, null, 2));
+  if (values.report !== undefined) {
+    const written = await writeReport(run, values.report);
+    progress(`\nReport: ${written.join(", ")}`);
   }
 }

@@ -1,5 +1,5 @@
 import { type Call, GenServer, type GenServerModule, noreply, ok, type Pid, type Protocol, Registry, reply } from "#runtime";
-import { defineBench } from "./harness.ts";
+import { type Bench, type Scale, settledHeap } from "./harness.ts";
 
 /** The loops the issue compares with a BEAM run: a counter server, called, cast to, reached by name, started. */
 interface CounterProtocol extends Protocol {
@@ -20,6 +20,7 @@ const REGISTRY = "BenchRegistry";
 
 let counter: Pid<CounterProtocol> | null = null;
 const servers: Pid<CounterProtocol>[] = [];
+let heapBefore = 0;
 
 async function startCounter(): Promise<void> {
   counter = await GenServer.start(Counter, 0);
@@ -59,79 +60,97 @@ function bareMailbox(): (request: unknown) => Promise<unknown> {
 
 export const BARE_MAILBOX_REFERENCE = 5_500_000;
 
-export default [
-  defineBench({
-    figure: "bare_promise_mailbox",
-    description: "200 k sequential round trips through a bare promise mailbox: the yardstick, not the runtime",
-    target: BARE_MAILBOX_REFERENCE,
-    async run() {
-      const send = bareMailbox();
-      const n = 200_000;
-      for (let i = 0; i < n; i++) await send(GET);
-      return { ops: n };
+/** The runtime's primitives, and the bare mailbox they are measured against; quick runs 100 times less work. */
+export function primitiveBenches(scale: Scale): Bench[] {
+  const roundTrips = scale === "full" ? 200_000 : 2_000;
+  const casts = scale === "full" ? 1_000_000 : 10_000;
+  const starts = scale === "full" ? 100_000 : 1_000;
+  return [
+    {
+      group: "primitives",
+      figure: "call_roundtrip",
+      implementation: "bare_promise",
+      description: `${count(roundTrips)} sequential round trips through a bare promise mailbox: the yardstick, not the runtime`,
+      target: BARE_MAILBOX_REFERENCE,
+      async run() {
+        const send = bareMailbox();
+        for (let i = 0; i < roundTrips; i++) await send(GET);
+        return { ops: roundTrips };
+      },
     },
-  }),
-  defineBench({
-    figure: "call_roundtrip",
-    description: "200 k sequential GenServer.call round trips (default 5000 ms timeout)",
-    target: 2_600_000,
-    setup: startCounter,
-    teardown: stopCounter,
-    async run() {
-      const pid = theCounter();
-      const n = 200_000;
-      for (let i = 0; i < n; i++) await GenServer.call(pid, GET);
-      return { ops: n };
+    {
+      group: "primitives",
+      figure: "call_roundtrip",
+      implementation: "runtime",
+      description: `${count(roundTrips)} sequential GenServer.call round trips (default 5000 ms timeout)`,
+      target: 2_600_000,
+      setup: startCounter,
+      teardown: stopCounter,
+      async run() {
+        const pid = theCounter();
+        for (let i = 0; i < roundTrips; i++) await GenServer.call(pid, GET);
+        return { ops: roundTrips };
+      },
     },
-  }),
-  defineBench({
-    figure: "cast_then_sync",
-    description: "1 M casts, then one call that waits for all of them",
-    target: 9_600_000,
-    setup: startCounter,
-    teardown: stopCounter,
-    async run() {
-      const pid = theCounter();
-      const n = 1_000_000;
-      for (let i = 0; i < n; i++) GenServer.cast(pid, ADD);
-      await GenServer.call(pid, GET);
-      return { ops: n };
+    {
+      group: "primitives",
+      figure: "cast_then_sync",
+      implementation: "runtime",
+      description: `${count(casts)} casts, then one call that waits for all of them`,
+      target: 9_600_000,
+      setup: startCounter,
+      teardown: stopCounter,
+      async run() {
+        const pid = theCounter();
+        for (let i = 0; i < casts; i++) GenServer.cast(pid, ADD);
+        await GenServer.call(pid, GET);
+        return { ops: casts };
+      },
     },
-  }),
-  defineBench({
-    figure: "call_via_registry",
-    description: "200 k sequential calls through a Registry via name built per call (the chapter's via_tuple)",
-    target: 2_200_000,
-    async setup() {
-      await Registry.start({ keys: "unique", name: REGISTRY });
-      counter = await GenServer.start(Counter, 0, { name: Registry.via<CounterProtocol>(REGISTRY, "BTCUSD") });
+    {
+      group: "primitives",
+      figure: "call_via_registry",
+      implementation: "runtime",
+      description: `${count(roundTrips)} sequential calls through a Registry via name built per call (the chapter's via_tuple)`,
+      target: 2_200_000,
+      async setup() {
+        await Registry.start({ keys: "unique", name: REGISTRY });
+        counter = await GenServer.start(Counter, 0, { name: Registry.via<CounterProtocol>(REGISTRY, "BTCUSD") });
+      },
+      async teardown() {
+        await stopCounter();
+        const registry = GenServer.whereis(GenServer.name(REGISTRY));
+        if (registry !== null) await GenServer.stop(registry);
+      },
+      async run() {
+        for (let i = 0; i < roundTrips; i++) await GenServer.call(Registry.via<CounterProtocol>(REGISTRY, "BTCUSD"), GET);
+        return { ops: roundTrips };
+      },
     },
-    async teardown() {
-      await stopCounter();
-      const registry = GenServer.whereis(GenServer.name(REGISTRY));
-      if (registry !== null) await GenServer.stop(registry);
+    {
+      group: "primitives",
+      figure: "start_server",
+      implementation: "runtime",
+      description: `${count(starts)} servers started one after another and kept idle; heap bytes each`,
+      target: 1_000_000,
+      setup() {
+        heapBefore = settledHeap();
+      },
+      async run() {
+        for (let i = 0; i < starts; i++) servers.push(await GenServer.start(Counter, i));
+        return { ops: starts };
+      },
+      memory: () => ({ per_server: (settledHeap() - heapBefore) / starts }),
+      async teardown() {
+        for (const pid of servers.splice(0)) await GenServer.stop(pid);
+      },
     },
-    async run() {
-      const n = 200_000;
-      for (let i = 0; i < n; i++) await GenServer.call(Registry.via<CounterProtocol>(REGISTRY, "BTCUSD"), GET);
-      return { ops: n };
-    },
-  }),
-  defineBench({
-    figure: "start_server",
-    description: "100 k servers started one after another and kept idle; bytes of heap each",
-    target: 1_000_000,
-    async run() {
-      const n = 100_000;
-      globalThis.gc?.();
-      const before = process.memoryUsage().heapUsed;
-      for (let i = 0; i < n; i++) servers.push(await GenServer.start(Counter, i));
-      globalThis.gc?.();
-      const bytes = (process.memoryUsage().heapUsed - before) / n;
-      return { ops: n, extra: { bytes_per_server: Math.round(bytes) } };
-    },
-    async teardown() {
-      for (const pid of servers.splice(0)) await GenServer.stop(pid);
-    },
-  }),
-];
+  ];
+}
+
+/** 200000 as "200 k", for descriptions. */
+export function count(n: number): string {
+  if (n >= 1_000_000 && n % 1_000_000 === 0) return `${n / 1_000_000} M`;
+  if (n >= 1_000 && n % 1_000 === 0) return `${n / 1_000} k`;
+  return String(n);
+}
