@@ -22,15 +22,15 @@ const DEPTH = 4;
 
 /**
  * A stream of operations as parallel typed arrays: op code, then price and qty (adds) or the id to cancel. Books
- * number their orders 1, 2, 3…, so the stream knows every id; `ids` holds them as the strings the peer needs,
- * made before timing.
+ * number their orders 1, 2, 3…, so the stream knows every id.
  */
 interface Stream {
   readonly length: number;
   readonly op: Uint8Array;
   readonly a: Int32Array;
   readonly b: Int32Array;
-  readonly ids: readonly string[];
+  /** Orders the stream adds, numbered 1 to `orders`. */
+  readonly orders: number;
   /** Orders resting once the whole stream has run. */
   readonly restingAfter: number;
 }
@@ -53,7 +53,7 @@ function makeStream(mix: Mix, seed: number): Stream {
   const next = seededRandom(seed);
   const length = mix.prefill + mix.ops;
   const stream = { length, op: new Uint8Array(length), a: new Int32Array(length), b: new Int32Array(length) };
-  const ids: string[] = [""];
+  let orders = 0;
   const live: number[] = [];
   for (let i = 0; i < length; i++) {
     const roll = i < mix.prefill ? 0 : next();
@@ -72,11 +72,10 @@ function makeStream(mix: Mix, seed: number): Stream {
       stream.op[i] = bid ? ADD_BID : ADD_ASK;
       stream.a[i] = BASE_PRICE + (bid ? 0 : mix.levels) + Math.floor(next() * mix.levels);
       stream.b[i] = 1 + Math.floor(next() * 100);
-      live.push(ids.length);
-      ids.push(String(ids.length));
+      live.push(++orders);
     }
   }
-  return { ...stream, ids, restingAfter: live.length };
+  return { ...stream, orders, restingAfter: live.length };
 }
 
 /** The best level of each side, as every implementation reports it: the runs are checked against each other. */
@@ -192,10 +191,12 @@ function peerDepth(side: PeerSideInternals, levels: number): Solution.Level[] {
 }
 
 /**
- * nodejs-order-book, given the same orders with the ids our books would number them with. Its top of book and
- * depth(10) read its own trees, the cheapest way it allows, and build the same rows as ours.
+ * nodejs-order-book, given the same orders with the ids our books would number them with, as the strings it takes
+ * (made here, before timing). Its top of book and depth(10) read its own trees, the cheapest way it allows, and
+ * build the same rows as ours.
  */
-function peerBook(): Book {
+function peerBook(stream: Stream): Book {
+  const ids = Array.from({ length: stream.orders + 1 }, (_, id) => String(id));
   const book = new PeerBook();
   const internals = book as unknown as PeerInternals;
   const topOfPeer = (): Solution.TopOfBook => ({
@@ -210,14 +211,14 @@ function peerBook(): Book {
           case ADD_BID:
           case ADD_ASK:
             book.limit({
-              id: s.ids[nextId++] as string,
+              id: ids[nextId++] as string,
               side: s.op[i] === ADD_BID ? PeerSide.BUY : PeerSide.SELL,
               price: s.a[i] as number,
               size: s.b[i] as number,
             });
             break;
           case CANCEL:
-            book.cancel(s.ids[s.a[i] as number] as string);
+            book.cancel(ids[s.a[i] as number] as string);
             break;
           case TOP:
             topOfPeer();
@@ -233,7 +234,7 @@ function peerBook(): Book {
 }
 
 type BookImplementation = "genserver" | "plain" | "nodejs-order-book";
-const makers: Readonly<Record<BookImplementation, () => Promise<Book> | Book>> = {
+const makers: Readonly<Record<BookImplementation, (stream: Stream) => Promise<Book> | Book>> = {
   genserver: genServerBook,
   plain: plainBook,
   "nodejs-order-book": peerBook,
@@ -278,7 +279,7 @@ function bookBench(options: BookBenchOptions): Bench {
     async setup() {
       const s = theStream();
       baseline = settledHeap();
-      book = await makers[implementation]();
+      book = await makers[implementation](s);
       // The prefill is not timed: the figure is the cost of operations on a book that already holds it.
       await book.run(s, 0, mix.prefill);
     },

@@ -41,7 +41,9 @@ function count(flag: string, text: string, least: number): number {
 }
 
 const all: readonly Bench[] = [...primitiveBenches(scale), ...rateLimiterBenches(scale), ...orderBookBenches(scale)];
-const chosen = positionals.length === 0 ? all : all.filter((bench) => positionals.some((filter) => benchId(bench).includes(filter)));
+// A child runs exactly the bench it is given: "…@1000" is also a part of "…@1000000".
+const matches = (bench: Bench, filter: string): boolean => (values.child ? benchId(bench) === filter : benchId(bench).includes(filter));
+const chosen = positionals.length === 0 ? all : all.filter((bench) => positionals.some((filter) => matches(bench, filter)));
 if (chosen.length === 0) {
   console.error(`bench: no bench matches ${positionals.join(", ")}; the benches are:\n  ${all.map(benchId).join("\n  ")}`);
   process.exit(2);
@@ -53,7 +55,10 @@ function measureApart(bench: Bench): Measurement {
   const args = ["--expose-gc", "--import", "tsx", script, benchId(bench), "--child", "--runs", String(runs), "--warmup", String(warmup)];
   if (values.quick) args.push("--quick");
   const output = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
-  return JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as Measurement;
+  const measured = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as Measurement;
+  const id = benchId({ ...bench, ...measured });
+  if (id !== benchId(bench)) throw new Error(`bench: asked a process for ${benchId(bench)}, it measured ${id}`);
+  return measured;
 }
 
 function machine(beam: string | null): Machine {
