@@ -24,8 +24,15 @@ interface Limiter {
   stop(): Promise<void>;
 }
 
-async function genServerLimiter(windowMs: number, cleanupIntervalMs: number): Promise<Limiter> {
-  const pid: Pid<Solution.RateLimiterProtocol> = await Solution.start({ limit: LIMIT, windowMs, cleanupIntervalMs });
+/** What a limiter is made with: the limit per window and the window, and how often our server cleans up. */
+interface LimiterOptions {
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly cleanupIntervalMs: number;
+}
+
+async function genServerLimiter({ limit, windowMs, cleanupIntervalMs }: LimiterOptions): Promise<Limiter> {
+  const pid: Pid<Solution.RateLimiterProtocol> = await Solution.start({ limit, windowMs, cleanupIntervalMs });
   const batch: Promise<CheckResult>[] = [];
   return {
     async checkBatch(keys) {
@@ -41,8 +48,8 @@ async function genServerLimiter(windowMs: number, cleanupIntervalMs: number): Pr
 }
 
 /** The solution's Windows, the data structure its GenServer owns, called directly with the time of each check. */
-function plainLimiter(windowMs: number): Limiter {
-  const windows = new Solution.Windows(LIMIT, windowMs);
+function plainLimiter({ limit, windowMs }: LimiterOptions): Limiter {
+  const windows = new Solution.Windows(limit, windowMs);
   return {
     async checkBatch(keys) {
       let allowed = 0;
@@ -59,8 +66,8 @@ function plainLimiter(windowMs: number): Limiter {
 }
 
 // rate-limiter-flexible counts in seconds, and answers a refused request by rejecting with its RateLimiterRes.
-async function flexibleLimiter(windowMs: number): Promise<Limiter> {
-  const limiter = new RateLimiterMemory({ points: LIMIT, duration: windowMs / 1_000 });
+function flexibleLimiter({ limit, windowMs }: LimiterOptions): Limiter {
+  const limiter = new RateLimiterMemory({ points: limit, duration: windowMs / 1_000 });
   const batch: Promise<boolean>[] = [];
   const refused = (reason: unknown): boolean => {
     if (reason instanceof RateLimiterRes) return false;
@@ -92,21 +99,23 @@ function keysOf(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `client-${i}`);
 }
 
-/** Runs `checks` checks cycling over `keys`, `IN_FLIGHT` at a time; answers how many were allowed. */
-async function cycle(limiter: Limiter, keys: readonly string[], checks: number): Promise<number> {
+/**
+ * Runs `checks` checks over `keys`, `IN_FLIGHT` at a time, taking every `stride`-th key round the list (a
+ * stride prime to the number of keys visits them all, spread over the whole set); answers how many were allowed.
+ */
+async function cycle(limiter: Limiter, keys: readonly string[], checks: number, stride = 1): Promise<number> {
   let allowed = 0;
   const batch: string[] = [];
   for (let done = 0; done < checks; done += batch.length) {
     batch.length = Math.min(IN_FLIGHT, checks - done);
-    for (let i = 0; i < batch.length; i++) batch[i] = keys[(done + i) % keys.length] as string;
+    for (let i = 0; i < batch.length; i++) batch[i] = keys[((done + i) * stride) % keys.length] as string;
     allowed += await limiter.checkBatch(batch);
   }
   return allowed;
 }
 
-const makers: Readonly<Record<"genserver" | "plain" | "rate-limiter-flexible", (windowMs: number) => Promise<Limiter> | Limiter>> = {
-  // A cleanup every quarter window: the memory is back soon after the windows end.
-  genserver: (windowMs) => genServerLimiter(windowMs, Math.ceil(windowMs / 4)),
+const makers: Readonly<Record<"genserver" | "plain" | "rate-limiter-flexible", (options: LimiterOptions) => Promise<Limiter> | Limiter>> = {
+  genserver: genServerLimiter,
   plain: plainLimiter,
   "rate-limiter-flexible": flexibleLimiter,
 };
@@ -123,7 +132,7 @@ function throughputBench(implementation: keyof typeof makers, checks: number, ke
     description: `${count(checks)} checks over ${count(keys.length)} keys (limit ${LIMIT} per ${WINDOW_MS} ms), ${count(IN_FLIGHT)} in flight`,
     ...(implementation === "genserver" ? { target: 2_500_000 } : {}),
     async setup() {
-      limiter = await makers[implementation](WINDOW_MS);
+      limiter = await makers[implementation]({ limit: LIMIT, windowMs: WINDOW_MS, cleanupIntervalMs: WINDOW_MS });
     },
     async run() {
       if (limiter === null) throw new Error("bench: setup did not run");
@@ -148,17 +157,24 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** A limit no key reaches in the scaling benches: every check is allowed, at every size. */
+const SCALING_LIMIT = 1_000;
+/** Prime to every size (powers of ten), so the timed checks visit keys spread over the whole set. */
+const STRIDE = 7_919;
+
 /**
- * Cost per check and memory per key with `size` keys: a timed run opens a window for every key and checks each
- * once more in it; then the heap per key is read, and read again once the windows have ended and the
- * limiter's cleanup (our cleanup message, rate-limiter-flexible's timer per key) has forgotten them.
+ * Cost per check and memory per key with `size` keys: the setup opens a window for every key (one check each),
+ * then the timed run checks keys spread over the whole set; then the heap per key is read, and read again once
+ * the windows have ended and the limiter's cleanup (our cleanup message, rate-limiter-flexible's timer per key)
+ * has forgotten them.
  */
 function scalingBench(implementation: keyof typeof makers, size: number, scale: Scale): Bench {
+  const checks = scale === "full" ? 200_000 : 2_000;
   // Made by the first setup, in the bench's own process: a million keys held by every process would weigh on
   // every other bench's garbage collections.
   let keys: readonly string[] = [];
-  // Long enough that no window ends during the run, whatever the implementation's speed.
-  const windowMs = scale === "quick" ? 100 : size >= 1_000_000 ? 6_000 : 1_500;
+  // Long enough that no window ends before the run is over, whatever the implementation's speed.
+  const windowMs = scale === "quick" ? 200 : size >= 1_000_000 ? 8_000 : 2_000;
   let limiter: Limiter | null = null;
   let baseline = 0;
   let openedAt = 0;
@@ -167,24 +183,28 @@ function scalingBench(implementation: keyof typeof makers, size: number, scale: 
     figure: "at_size",
     implementation,
     size,
-    description: `2 checks per key over ${count(size)} keys (the first opens its window); heap per key, and after the cleanup`,
+    description: `${count(checks)} checks spread over ${count(size)} keys with open windows (limit ${SCALING_LIMIT}, never reached); heap per key, and after the cleanup`,
     maxRuns: 3,
     maxWarmup: 1,
     async setup() {
       if (keys.length === 0) keys = keysOf(size);
+      // A cleanup every quarter window: the memory is back soon after the windows end.
+      limiter = await makers[implementation]({ limit: SCALING_LIMIT, windowMs, cleanupIntervalMs: Math.ceil(windowMs / 4) });
+      // Taken with the limiter started and empty: the bytes are the keys', not the server's.
       baseline = settledHeap();
-      limiter = await makers[implementation](windowMs);
       openedAt = performance.now();
+      await cycle(limiter, keys, size);
     },
     async run() {
       if (limiter === null) throw new Error("bench: setup did not run");
-      await cycle(limiter, keys, 2 * size);
-      return { ops: 2 * size };
+      const allowed = await cycle(limiter, keys, checks, STRIDE);
+      if (allowed !== checks) throw new Error(`bench: ${implementation} refused ${checks - allowed} checks under a limit never reached`);
+      return { ops: checks };
     },
     async memory() {
       if (limiter === null) throw new Error("bench: setup did not run");
       const perKey = (settledHeap() - baseline) / size;
-      // Past the end of every window, then until the cleanup has run (a cleanup interval is one window).
+      // Past the end of every window, then until the cleanup has run.
       await sleep(Math.max(0, openedAt + windowMs - performance.now()));
       while ((await limiter.tracked()) > 0) await sleep(windowMs / 10);
       const afterCleanup = Math.max(0, settledHeap() - baseline) / size;
