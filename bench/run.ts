@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- filter…] [--json] [--report DIR] [--quick] [--runs N] [--warmup N]`
+ * `npm run bench -- --from RUN.json --report DIR` renders a run saved with --json again, without measuring.
  *
  * Every bench (one implementation doing one figure's work) runs in a Node process of its own, one after the
  * other in this one run, so one bench's code cannot deoptimize another's and their figures share the machine's
@@ -7,6 +8,7 @@
  * whose id (`group/figure/implementation[@size]`) contains it.
  */
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -27,8 +29,16 @@ const { values, positionals } = parseArgs({
     runs: { type: "string" },
     warmup: { type: "string" },
     child: { type: "boolean", default: false },
+    from: { type: "string" },
   },
 });
+
+if (values.from !== undefined) {
+  if (values.report === undefined) throw new Error("bench: --from RUN.json needs --report DIR: it renders a saved run");
+  const saved = JSON.parse(readFileSync(values.from, "utf8")) as BenchRun;
+  console.log(`Report: ${(await writeReport(saved, values.report)).join(", ")}`);
+  process.exit(0);
+}
 
 const scale: Scale = values.quick ? "quick" : "full";
 const runs = count("--runs", values.runs ?? (values.quick ? "1" : "7"), 1);

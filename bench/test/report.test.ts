@@ -266,6 +266,22 @@ describe("renderReport goals", () => {
     expect(goalRow(english, "## Goals", "Rate limiter · `checks` · genserver")[3]).toBe("❌ missed by 16 %");
   });
 
+  it("should scale the goals by the bare mailbox's speed on this machine against the reference", () => {
+    const run = fullRun();
+    const slower = run.measurements.map((x) =>
+      x.implementation === "bare_promise"
+        ? { ...x, target: 5_500_000, opsPerSec: { median: 4_400_000, min: 4_300_000, max: 4_500_000 } }
+        : x,
+    );
+    const english = file(renderReport({ ...run, measurements: slower }), "README.en.md");
+    expect(english).toContain("bare promise mailbox does 5.50 M/s. In this run it did 0.80 times that");
+    expect(goalRow(english, "## Goals", "`call_roundtrip` · runtime").slice(2)).toEqual([
+      "≥ 2.00 M/s (2.50 M/s × 0.80, the bare mailbox's speed on this machine)",
+      "✅ met (16 % to spare)",
+    ]);
+    expect(tableAfter(english, "## Goals").some((row) => row[0]?.includes("bare_promise"))).toBe(false);
+  });
+
   it("should report the plain order book as met at 8.4 M/s and missed by 1 % at 7.9 M/s", () => {
     const met = goalRow(file(renderReport(fullRun()), "README.en.md"), "## Goals", "Order book · `workload` · plain");
     expect(met).toEqual(["Order book · `workload` · plain", "8.40 M/s", "≥ 8.00 M/s", "✅ met (5 % to spare)"]);
