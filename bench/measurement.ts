@@ -45,6 +45,11 @@ export interface Measurement {
   readonly bytes?: Readonly<Record<string, number>>;
   /** The goal in operations per second set by the issue for this machine, when there is one. */
   readonly target?: number;
+  /**
+   * The bare promise mailbox's round trips per second, measured in the same process just before this figure:
+   * against its speed on the reference machine, it says how fast the machine was at that moment.
+   */
+  readonly yardstick?: number;
 }
 
 /** The machine a run was measured on. */

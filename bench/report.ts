@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BenchRun, Group, Implementation, Measurement, Spread } from "./measurement.ts";
 import { type Bar, type BarPanel, barChart, type LegendEntry, type Line, lineChart, type Point } from "./svg.ts";
+import { BARE_MAILBOX_REFERENCE } from "./yardstick.ts";
 
 const IMPLEMENTATIONS: readonly Implementation[] = [
   "bare_promise",
@@ -222,13 +223,15 @@ function measurementLabel(m: Measurement): (s: Strings) => string {
 }
 
 /**
- * How fast this run's machine is against the one the goals were set on: the bare promise mailbox measured in
- * this run over its speed there (its `target`). Goals in operations per second scale by it, so a busy or slower
- * machine is judged by ratios, as the figures are compared; null when the run has no bare mailbox.
+ * How fast the machine was when `m` was measured, against the one the goals were set on: the bare promise
+ * mailbox measured just before it, in its process, over its speed there. Goals in operations per second scale
+ * by it, so a busy or slower moment is judged by ratios, as figures are compared. Without a yardstick of its
+ * own, the run's bare mailbox figure stands in; null when there is neither.
  */
-function machineFactor(run: BenchRun): number | null {
+function machineFactor(run: BenchRun, m: Measurement | undefined): number | null {
+  if (m?.yardstick !== undefined) return m.yardstick / BARE_MAILBOX_REFERENCE;
   const bare = find(run, "primitives", "call_roundtrip", "bare_promise");
-  return bare?.target === undefined ? null : bare.opsPerSec.median / bare.target;
+  return bare === undefined ? null : bare.opsPerSec.median / BARE_MAILBOX_REFERENCE;
 }
 
 /** A rate goal: the issue's figure, and the same scaled to this run's machine when it differs from the reference. */
@@ -245,14 +248,13 @@ function rateGoal(value: number, target: number, factor: number | null): Pick<Go
 }
 
 function targetGoals(run: BenchRun): Goal[] {
-  const factor = machineFactor(run);
   return run.measurements.flatMap((m) => {
     const target = m.target;
     // The bare mailbox is the yardstick the others are scaled by, not a goal.
     if (target === undefined || m.implementation === "bare_promise") return [];
     // The order book's own goal row below says the same.
     if (m.group === "order_book" && m.figure === "workload" && m.implementation === "plain" && target === BOOK_PLAIN_GOAL) return [];
-    return [{ label: measurementLabel(m), ...rateGoal(m.opsPerSec.median, target, factor) }];
+    return [{ label: measurementLabel(m), ...rateGoal(m.opsPerSec.median, target, machineFactor(run, m)) }];
   });
 }
 
@@ -260,7 +262,7 @@ function bookPlainGoal(run: BenchRun): Goal {
   const plain = find(run, "order_book", "workload", "plain");
   const label = (s: Strings): string => `${s.groups.order_book} · \`workload\` · plain`;
   if (plain === undefined) return { label, measured: null, required: () => `≥ ${formatRate(BOOK_PLAIN_GOAL)}`, verdict: null };
-  return { label, ...rateGoal(plain.opsPerSec.median, BOOK_PLAIN_GOAL, machineFactor(run)) };
+  return { label, ...rateGoal(plain.opsPerSec.median, BOOK_PLAIN_GOAL, machineFactor(run, plain)) };
 }
 
 function limiterRatioGoal(run: BenchRun): Goal {
@@ -362,7 +364,7 @@ interface Strings {
     readonly cleanupLeft: (left: string, perKey: string) => string;
     readonly cleanupRequired: (share: string, floor: string, from: string) => string;
     readonly scaled: (target: string, factor: string) => string;
-    readonly scaling: (reference: string, factor: string) => string;
+    readonly scaling: (reference: string) => string;
   };
   readonly primitives: {
     readonly heading: string;
@@ -440,9 +442,9 @@ const ES: Strings = {
     cleanup: "la memoria vuelve a la base tras la limpieza",
     cleanupLeft: (left, perKey) => `${left} de ${perKey} por clave`,
     cleanupRequired: (share, floor, from) => `≤ ${share} de los bytes por clave, o ≤ ${floor}, en cada tamaño desde ${from} claves`,
-    scaled: (target, factor) => `(${target} × ${factor}, la velocidad del buzón mínimo en esta máquina)`,
-    scaling: (reference, factor) =>
-      `Las metas en operaciones por segundo se fijaron en una máquina de referencia donde el buzón de promesas mínimo hace ${reference}. En esta ejecución hizo ${factor} veces eso: cada meta se multiplica por ${factor}, y el veredicto es el de la razón, medida lado a lado.`,
+    scaled: (target, factor) => `(${target} × ${factor}, el buzón mínimo medido junto a la cifra)`,
+    scaling: (reference) =>
+      `Las metas en operaciones por segundo se fijaron en una máquina de referencia donde el buzón de promesas mínimo hace ${reference}. Cada cifra se mide justo después de ese buzón, en su mismo proceso: su meta se multiplica por la velocidad del buzón en ese momento sobre ${reference}, y el veredicto es el de la razón, medida lado a lado.`,
   },
   primitives: {
     heading: "Primitivas del runtime",
@@ -528,9 +530,9 @@ const EN: Strings = {
     cleanup: "memory back to baseline after cleanup",
     cleanupLeft: (left, perKey) => `${left} of ${perKey} per key`,
     cleanupRequired: (share, floor, from) => `≤ ${share} of the bytes per key, or ≤ ${floor}, at every size from ${from} keys`,
-    scaled: (target, factor) => `(${target} × ${factor}, the bare mailbox's speed on this machine)`,
-    scaling: (reference, factor) =>
-      `The goals in operations per second were set on a reference machine where the bare promise mailbox does ${reference}. In this run it did ${factor} times that: each goal is multiplied by ${factor}, and the verdict is the ratio's, measured side by side.`,
+    scaled: (target, factor) => `(${target} × ${factor}, the bare mailbox measured beside the figure)`,
+    scaling: (reference) =>
+      `The goals in operations per second were set on a reference machine where the bare promise mailbox does ${reference}. Each figure is measured right after that mailbox, in the same process: its goal is multiplied by the mailbox's speed at that moment over ${reference}, and the verdict is the ratio's, measured side by side.`,
   },
   primitives: {
     heading: "Runtime primitives",
@@ -650,9 +652,10 @@ function goalsSection(run: BenchRun, s: Strings): string[] {
           : s.goals.missed(goal.verdict.margin);
     return [goal.label(s), goal.measured === null ? DASH : goal.measured(s), goal.required(s), verdict];
   });
-  const factor = machineFactor(run);
-  const reference = find(run, "primitives", "call_roundtrip", "bare_promise")?.target;
-  const note = factor === null || reference === undefined ? [] : [s.goals.scaling(formatRate(reference), factor.toFixed(2)), ""];
+  const scaled = run.measurements.some(
+    (m) => m.target !== undefined && m.implementation !== "bare_promise" && machineFactor(run, m) !== null,
+  );
+  const note = scaled ? [s.goals.scaling(formatRate(BARE_MAILBOX_REFERENCE)), ""] : [];
   return [`## ${s.goals.heading}`, "", ...note, ...table(s.goals.header, rows, 4)];
 }
 

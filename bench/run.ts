@@ -19,6 +19,7 @@ import { orderBookBenches } from "./order-book.ts";
 import { rateLimiterBenches } from "./rate-limiter.ts";
 import { writeReport } from "./report.ts";
 import { primitiveBenches } from "./runtime.ts";
+import { measureYardstick } from "./yardstick.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -120,8 +121,14 @@ function ratios(measurements: readonly Measurement[]): string[] {
   });
 }
 
+/** A bench's figure, with the yardstick measured just before it in the same process. */
+async function measureBeside(bench: Bench): Promise<Measurement> {
+  const yardstick = values.quick ? await measureYardstick(10_000, 1) : await measureYardstick(100_000, 5);
+  return { ...(await measure(bench, { runs, warmup })), yardstick };
+}
+
 if (values.child) {
-  for (const bench of chosen) console.log(JSON.stringify(await measure(bench, { runs, warmup })));
+  for (const bench of chosen) console.log(JSON.stringify(await measureBeside(bench)));
 } else {
   // With --json, stdout carries the one JSON document; progress goes to stderr.
   const progress = values.json ? console.error : console.log;
@@ -133,7 +140,7 @@ if (values.child) {
   const measurements: Measurement[] = [];
   for (const bench of chosen) {
     // Quick mode runs in this process: a process per bench would cost more than the benches themselves.
-    const measured = values.quick ? await measure(bench, { runs, warmup }) : measureApart(bench);
+    const measured = values.quick ? await measureBeside(bench) : measureApart(bench);
     measurements.push(measured);
     progress(describe(measured));
   }

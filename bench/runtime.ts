@@ -1,5 +1,6 @@
 import { type Call, GenServer, type GenServerModule, noreply, ok, type Pid, type Protocol, Registry, reply } from "#runtime";
 import { type Bench, type Scale, settledHeap } from "./harness.ts";
+import { bareMailbox } from "./yardstick.ts";
 
 /** The loops the issue compares with a BEAM run: a counter server, called, cast to, reached by name, started. */
 interface CounterProtocol extends Protocol {
@@ -36,30 +37,6 @@ function theCounter(): Pid<CounterProtocol> {
   return counter;
 }
 
-/**
- * The yardstick the issue gives: a bare promise mailbox (a queue drained by one promise job, each request
- * answered by resolving its promise) does about 5.5 M round trips/s on the reference machine. Measured in the
- * same run, it turns every figure into a ratio that the machine's load mostly cancels out.
- */
-function bareMailbox(): (request: unknown) => Promise<unknown> {
-  const queue: { request: unknown; resolve: (value: unknown) => void }[] = [];
-  let scheduled = false;
-  const drain = (): void => {
-    scheduled = false;
-    for (const item of queue.splice(0)) item.resolve(item.request);
-  };
-  return (request) =>
-    new Promise((resolve) => {
-      queue.push({ request, resolve });
-      if (!scheduled) {
-        scheduled = true;
-        void Promise.resolve().then(drain);
-      }
-    });
-}
-
-export const BARE_MAILBOX_REFERENCE = 5_500_000;
-
 /** The runtime's primitives, and the bare mailbox they are measured against; quick runs 100 times less work. */
 export function primitiveBenches(scale: Scale): Bench[] {
   const roundTrips = scale === "full" ? 200_000 : 2_000;
@@ -71,7 +48,6 @@ export function primitiveBenches(scale: Scale): Bench[] {
       figure: "call_roundtrip",
       implementation: "bare_promise",
       description: `${count(roundTrips)} sequential round trips through a bare promise mailbox: the yardstick, not the runtime`,
-      target: BARE_MAILBOX_REFERENCE,
       async run() {
         const send = bareMailbox();
         for (let i = 0; i < roundTrips; i++) await send(GET);
