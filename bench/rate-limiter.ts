@@ -16,12 +16,15 @@ const IN_FLIGHT = 1_000;
 
 type CheckResult = Solution.CheckResult;
 
-/** One limiter behind one interface: `checkBatch` starts `keys.length` checks and counts the allowed ones. */
+/**
+ * One limiter behind one interface: `checkBatch` starts `keys.length` checks and counts the allowed ones. The
+ * bench passes the keys it used to `tracked` and `stop`, so no limiter records them while it is timed.
+ */
 interface Limiter {
   checkBatch(keys: readonly string[]): Promise<number>;
   /** Keys still stored (for our structure without a process, once it has run its cleanup). */
-  tracked(): Promise<number>;
-  stop(): Promise<void>;
+  tracked(keys: readonly string[]): Promise<number>;
+  stop(keys: readonly string[]): Promise<void>;
 }
 
 /** What a limiter is made with: the limit per window and the window, and how often our server cleans up. */
@@ -74,23 +77,22 @@ function flexibleLimiter({ limit, windowMs }: LimiterOptions): Limiter {
     throw reason;
   };
   const allowed = (): boolean => true;
-  const keysSeen = new Set<string>();
   return {
     async checkBatch(keys) {
       batch.length = keys.length;
       for (let i = 0; i < keys.length; i++) batch[i] = limiter.consume(keys[i] as string).then(allowed, refused);
-      for (const key of keys) keysSeen.add(key);
       let count = 0;
       for (const ok of await Promise.all(batch)) if (ok) count++;
       return count;
     },
-    async tracked() {
+    async tracked(keys) {
       let stored = 0;
-      for (const key of keysSeen) if ((await limiter.get(key)) !== null) stored++;
+      for (const key of keys) if ((await limiter.get(key)) !== null) stored++;
       return stored;
     },
-    async stop() {
-      for (const key of keysSeen) await limiter.delete(key);
+    // Its timer per key would outlive the run: deleting the keys clears them.
+    async stop(keys) {
+      for (const key of keys) await limiter.delete(key);
     },
   };
 }
@@ -142,7 +144,7 @@ function throughputBench(implementation: keyof typeof makers, checks: number, ke
       return { ops: checks };
     },
     async teardown() {
-      await limiter?.stop();
+      await limiter?.stop(keys);
       limiter = null;
       // Every implementation must do the same work: within one window the limit lets `keys × LIMIT` checks
       // through. A run longer than a window sees windows end and reopen, and lets more through.
@@ -206,12 +208,12 @@ function scalingBench(implementation: keyof typeof makers, size: number, scale: 
       const perKey = (settledHeap() - baseline) / size;
       // Past the end of every window, then until the cleanup has run.
       await sleep(Math.max(0, openedAt + windowMs - performance.now()));
-      while ((await limiter.tracked()) > 0) await sleep(windowMs / 10);
+      while ((await limiter.tracked(keys)) > 0) await sleep(windowMs / 10);
       const afterCleanup = Math.max(0, settledHeap() - baseline) / size;
       return { per_key: perKey, after_cleanup_per_key: afterCleanup };
     },
     async teardown() {
-      await limiter?.stop();
+      await limiter?.stop(keys);
       limiter = null;
     },
   };
