@@ -54,12 +54,21 @@ function spread(list: readonly number[]): Spread {
 }
 
 /** Runs `bench` `warmup` times, then `runs` times (at most its own maxima), and sums up the measured runs. */
-export async function measure(bench: Bench, options: { readonly runs: number; readonly warmup: number }): Promise<Measurement> {
+export interface MeasureOptions {
+  readonly runs: number;
+  readonly warmup: number;
+  /** Measured before each measured run, its median reported as the figure's `yardstick`: the machine's speed then. */
+  readonly yardstick?: () => Promise<number>;
+}
+
+export async function measure(bench: Bench, options: MeasureOptions): Promise<Measurement> {
   const runs = Math.min(options.runs, bench.maxRuns ?? options.runs);
   const warmup = Math.min(options.warmup, bench.maxWarmup ?? options.warmup);
   const rates: number[] = [];
   const bytes = new Map<string, number[]>();
+  const yardsticks: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
+    if (i >= warmup && options.yardstick !== undefined) yardsticks.push(await options.yardstick());
     await bench.setup?.();
     const started = performance.now();
     const result = await bench.run();
@@ -81,6 +90,7 @@ export async function measure(bench: Bench, options: { readonly runs: number; re
     ...(bench.size === undefined ? {} : { size: bench.size }),
     ...(bytes.size === 0 ? {} : { bytes: Object.fromEntries([...bytes].map(([key, list]) => [key, Math.round(median(list))])) }),
     ...(bench.target === undefined ? {} : { target: bench.target }),
+    ...(yardsticks.length === 0 ? {} : { yardstick: Math.round(median(yardsticks)) }),
   };
 }
 

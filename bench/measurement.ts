@@ -46,8 +46,8 @@ export interface Measurement {
   /** The goal in operations per second set by the issue for this machine, when there is one. */
   readonly target?: number;
   /**
-   * The bare promise mailbox's round trips per second, measured in the same process just before this figure:
-   * against its speed on the reference machine, it says how fast the machine was at that moment.
+   * The bare promise mailbox's round trips per second, measured in the same process before each run of this
+   * figure (the median): against its speed on the reference machine, it says how fast the machine was then.
    */
   readonly yardstick?: number;
 }

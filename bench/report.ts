@@ -224,7 +224,7 @@ function measurementLabel(m: Measurement): (s: Strings) => string {
 
 /**
  * How fast the machine was when `m` was measured, against the one the goals were set on: the bare promise
- * mailbox measured just before it, in its process, over its speed there. Goals in operations per second scale
+ * mailbox measured before each of its runs, in its process, over its speed there. Goals in operations per second scale
  * by it, so a busy or slower moment is judged by ratios, as figures are compared. Without a yardstick of its
  * own, the run's bare mailbox figure stands in; null when there is neither.
  */
@@ -444,7 +444,7 @@ const ES: Strings = {
     cleanupRequired: (share, floor, from) => `≤ ${share} de los bytes por clave, o ≤ ${floor}, en cada tamaño desde ${from} claves`,
     scaled: (target, factor) => `(${target} × ${factor}, el buzón mínimo medido junto a la cifra)`,
     scaling: (reference) =>
-      `Las metas en operaciones por segundo se fijaron en una máquina de referencia donde el buzón de promesas mínimo hace ${reference}. Cada cifra se mide justo después de ese buzón, en su mismo proceso: su meta se multiplica por la velocidad del buzón en ese momento sobre ${reference}, y el veredicto es el de la razón, medida lado a lado.`,
+      `Las metas en operaciones por segundo se fijaron en una máquina de referencia donde el buzón de promesas mínimo hace ${reference}. Antes de cada ejecución de una cifra se mide ese buzón, en el mismo proceso: la meta se multiplica por la mediana de su velocidad sobre ${reference}, y el veredicto es el de la razón, medida lado a lado.`,
   },
   primitives: {
     heading: "Primitivas del runtime",
@@ -532,7 +532,7 @@ const EN: Strings = {
     cleanupRequired: (share, floor, from) => `≤ ${share} of the bytes per key, or ≤ ${floor}, at every size from ${from} keys`,
     scaled: (target, factor) => `(${target} × ${factor}, the bare mailbox measured beside the figure)`,
     scaling: (reference) =>
-      `The goals in operations per second were set on a reference machine where the bare promise mailbox does ${reference}. Each figure is measured right after that mailbox, in the same process: its goal is multiplied by the mailbox's speed at that moment over ${reference}, and the verdict is the ratio's, measured side by side.`,
+      `The goals in operations per second were set on a reference machine where the bare promise mailbox does ${reference}. That mailbox is measured before each run of a figure, in the same process: the goal is multiplied by its median speed over ${reference}, and the verdict is the ratio's, measured side by side.`,
   },
   primitives: {
     heading: "Runtime primitives",

@@ -1,8 +1,8 @@
 /**
  * The yardstick the issues give: a bare promise mailbox (a queue drained by one promise job, each request
  * answered by resolving its promise) does about 5.5 M round trips/s on the reference machine. Measured beside
- * a figure, in the same process and just before it, it turns the figure into a ratio that the machine's load
- * at that moment mostly cancels out.
+ * a figure, in the same process before each of its runs, it turns the figure into a ratio that the machine's
+ * load at that time mostly cancels out.
  */
 import { median } from "./harness.ts";
 

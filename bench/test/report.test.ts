@@ -272,7 +272,7 @@ describe("renderReport goals", () => {
       x.group === "primitives" && x.figure === "call_roundtrip" && x.implementation === "runtime" ? { ...x, yardstick: 4_400_000 } : x,
     );
     const english = file(renderReport({ ...run, measurements: slower }), "README.en.md");
-    expect(english).toContain("Each figure is measured right after that mailbox");
+    expect(english).toContain("That mailbox is measured before each run of a figure");
     expect(goalRow(english, "## Goals", "`call_roundtrip` · runtime").slice(2)).toEqual([
       "≥ 2.00 M/s (2.50 M/s × 0.80, the bare mailbox measured beside the figure)",
       "✅ met (16 % to spare)",
