@@ -983,7 +983,7 @@ export function renderReport(run: BenchRun): ReadonlyMap<string, string> {
     [
       "rate-limiter.svg",
       barsChart(run, "rate_limiter", ["checks"], () => RATE_LIMITER_IMPLEMENTATIONS, {
-        title: "Rate limiter",
+        title: "Limitador de tasa · Rate limiter",
         description: both(ES.rateLimiter.chart, EN.rateLimiter.chart),
         axisTitle: "checks/s",
       }),
@@ -1008,7 +1008,7 @@ export function renderReport(run: BenchRun): ReadonlyMap<string, string> {
     [
       "rate-limiter-scaling.svg",
       scalingChart(run, "rate_limiter_scaling", LIMITER_SCALING_IMPLEMENTATIONS, {
-        title: "Rate limiter: ns/check",
+        title: "Limitador de tasa · Rate limiter: ns/check",
         description: both(ES.scaling.limiterChart, EN.scaling.limiterChart),
         xTitle: "claves · keys (log)",
         yTitle: "ns/check (log)",
