@@ -76,6 +76,7 @@ class OrderIndex {
   private readonly spare: OrderPage[] = [];
   private readonly bids: BookSide;
   private readonly asks: BookSide;
+  /** Orders resting now. */
   size = 0;
 
   constructor(bids: BookSide, asks: BookSide) {
