@@ -7,11 +7,8 @@ import {
   type ExitReason,
   GenServer,
   type GenServerModule,
-  Logger,
-  type LogLevel,
   ok,
   type Pid,
-  Probe,
   Process,
   type Protocol,
   Registry,
@@ -21,7 +18,7 @@ import {
   self,
   stop,
 } from "#runtime";
-import { useFakeClock } from "./support.ts";
+import { isDown, useFakeClock, useProbes, useQuietLogger } from "./support.ts";
 
 const REG = "DynPriceWorkerRegistry";
 
@@ -58,23 +55,17 @@ function spec(symbol: string, restart?: ChildSpec["restart"]): ChildSpec {
   };
 }
 
-const isDown = (message: unknown): message is DownMessage => (message as { type?: unknown } | null)?.type === "DOWN";
-
 useFakeClock();
-let level: LogLevel | "none" = "debug";
+useQuietLogger();
+const startProbe = useProbes();
 const owned: Pid[] = [];
-const probes: Probe[] = [];
 
 beforeEach(async () => {
-  level = Logger.level();
-  Logger.configure({ level: "none" });
   owned.push(await Registry.start({ keys: "unique", name: REG }));
 });
 
 afterEach(() => {
   for (const pid of [...owned.splice(0), ...started.splice(0)]) if (Process.alive(pid)) Process.exit(pid, "kill");
-  for (const probe of probes.splice(0)) probe.stop();
-  Logger.configure({ level });
 });
 
 async function startSupervisor(options: { maxRestarts?: number } = {}): Promise<Pid<SupervisorProtocol>> {
@@ -85,8 +76,7 @@ async function startSupervisor(options: { maxRestarts?: number } = {}): Promise<
 
 /** Resolves with the exit reason of `pid`, seen through a probe's monitor. */
 function down(pid: Pid): Promise<ExitReason> {
-  const probe = Probe.start();
-  probes.push(probe);
+  const probe = startProbe();
   probe.run(() => Process.monitor(pid));
   return probe.receive(isDown).then((message) => (message as DownMessage).reason);
 }

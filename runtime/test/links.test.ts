@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Call,
   type DownMessage,
@@ -6,18 +6,16 @@ import {
   type ExitReason,
   GenServer,
   type GenServerModule,
-  Logger,
-  type LogLevel,
   noreply,
   ok,
   type Pid,
-  Probe,
   Process,
   type Protocol,
   reply,
   Sys,
   stop,
 } from "#runtime";
+import { isDown, isExit, useProbes, useProcesses, useQuietLogger } from "./support.ts";
 
 interface ServerProtocol extends Protocol {
   readonly call: Call<{ readonly type: "link"; readonly to: Pid }, "ok">;
@@ -55,34 +53,13 @@ const Server: GenServerModule<ServerProtocol, Options, Options> = {
   },
 };
 
-const isDown = (message: unknown): message is DownMessage => (message as { type?: unknown } | null)?.type === "DOWN";
-const isExit = (message: unknown): message is ExitMessage => (message as { type?: unknown } | null)?.type === "EXIT";
-
-const probes: Probe[] = [];
-const servers: Pid[] = [];
-let level: LogLevel | "none" = "debug";
-
-beforeEach(() => {
-  level = Logger.level();
-  Logger.configure({ level: "none" });
-});
-
-afterEach(() => {
-  for (const probe of probes.splice(0)) probe.stop("kill");
-  for (const pid of servers.splice(0)) if (Process.alive(pid)) Process.exit(pid, "kill");
-  Logger.configure({ level });
-});
-
-function startProbe(options: { readonly trapExit?: boolean } = {}): Probe {
-  const probe = Probe.start();
-  probes.push(probe);
-  if (options.trapExit === true) probe.run(() => Process.flag("trapExit", true));
-  return probe;
-}
+useQuietLogger();
+const { track } = useProcesses();
+const startProbe = useProbes("kill");
 
 async function startServer(options: Options = {}): Promise<Pid<ServerProtocol>> {
   const pid = await GenServer.start(Server, options);
-  servers.push(pid);
+  track(pid);
   return pid;
 }
 
@@ -344,7 +321,7 @@ describe("a parent's exit", () => {
     const log: string[] = [];
     const parent = startProbe();
     const server = await parent.run(() => GenServer.startLink(Server, { trapExit: true, log }));
-    servers.push(server);
+    track(server);
     const serverExit = exitReasonOf(server);
 
     // Act
@@ -360,7 +337,7 @@ describe("a parent's exit", () => {
     const log: string[] = [];
     const parent = startProbe();
     const server = await parent.run(() => GenServer.startLink(Server, { log }));
-    servers.push(server);
+    track(server);
     const serverExit = exitReasonOf(server);
 
     // Act
@@ -404,7 +381,7 @@ describe("exits of self and of kill through links", () => {
     const log: string[] = [];
     const parent = startProbe();
     const server = await parent.run(() => GenServer.startLink(Server, { trapExit: true, log }));
-    servers.push(server);
+    track(server);
     const serverExit = exitReasonOf(server);
 
     // Act
@@ -421,7 +398,7 @@ describe("startLink and start", () => {
     // Arrange
     const parent = startProbe();
     const server = await parent.run(() => GenServer.startLink(Server, {}));
-    servers.push(server);
+    track(server);
     const parentExit = exitReasonOf(parent.pid);
 
     // Act
@@ -435,7 +412,7 @@ describe("startLink and start", () => {
     // Arrange
     const parent = startProbe();
     const server = await parent.run(() => GenServer.start(Server, {}));
-    servers.push(server);
+    track(server);
 
     // Act
     parent.stop("boom");

@@ -1,23 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type Call,
   type DownMessage,
   type ExitReason,
   GenServer,
   type GenServerModule,
-  Logger,
-  type LogLevel,
   type MonitorRef,
   noreply,
   ok,
   type Pid,
-  Probe,
   Process,
   type Protocol,
   reply,
   Sys,
   stop,
 } from "#runtime";
+import { isDown, useProbes, useProcesses, useQuietLogger } from "./support.ts";
 
 interface TargetProtocol extends Protocol {
   readonly call: Call<{ readonly type: "ping" }, "pong">;
@@ -64,32 +62,13 @@ const Farewell: GenServerModule<TargetProtocol, Pid, Pid> = {
   },
 };
 
-const isDown = (message: unknown): message is DownMessage => (message as { type?: unknown } | null)?.type === "DOWN";
-
-const probes: Probe[] = [];
-const servers: Pid[] = [];
-let level: LogLevel | "none" = "debug";
-
-beforeEach(() => {
-  level = Logger.level();
-  Logger.configure({ level: "none" });
-});
-
-afterEach(() => {
-  for (const probe of probes.splice(0)) probe.stop();
-  for (const pid of servers.splice(0)) if (Process.alive(pid)) Process.exit(pid, "kill");
-  Logger.configure({ level });
-});
-
-function startProbe(): Probe {
-  const probe = Probe.start();
-  probes.push(probe);
-  return probe;
-}
+useQuietLogger();
+const { track } = useProcesses();
+const startProbe = useProbes();
 
 async function startTarget(): Promise<Pid<TargetProtocol>> {
   const pid = await GenServer.start(Target, undefined);
-  servers.push(pid);
+  track(pid);
   return pid;
 }
 
@@ -218,7 +197,7 @@ describe("Process.demonitor", () => {
   it("#45 should leave a DOWN already queued when called without flush", async () => {
     // Arrange
     const watcher = await GenServer.start(Watcher, undefined);
-    servers.push(watcher);
+    track(watcher);
     const target = await startTarget();
 
     // Act
@@ -231,7 +210,7 @@ describe("Process.demonitor", () => {
   it("#45 should remove a DOWN already queued when called with flush", async () => {
     // Arrange
     const watcher = await GenServer.start(Watcher, undefined);
-    servers.push(watcher);
+    track(watcher);
     const target = await startTarget();
 
     // Act
@@ -311,7 +290,7 @@ describe("several monitors", () => {
     // Arrange
     const probe = startProbe();
     const target = await GenServer.start(Farewell, probe.pid);
-    servers.push(target);
+    track(target);
     probe.run(() => Process.monitor(target));
 
     // Act

@@ -1,20 +1,7 @@
 import * as FakeTimers from "@sinonjs/fake-timers";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  type Call,
-  type DownMessage,
-  GenServer,
-  type GenServerModule,
-  noreply,
-  ok,
-  type Pid,
-  Probe,
-  Process,
-  type Protocol,
-  reply,
-  self,
-} from "#runtime";
-import { TIMERS_AND_DATE } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { type Call, GenServer, type GenServerModule, noreply, ok, type Pid, Process, type Protocol, reply, self } from "#runtime";
+import { isDown, TIMERS_AND_DATE, useProbes, useProcesses } from "./support.ts";
 
 interface FeedProtocol extends Protocol {
   readonly call: Call<{ readonly type: "subscribe"; readonly pid: Pid }, "ok">;
@@ -32,22 +19,10 @@ const Feed: GenServerModule<FeedProtocol, undefined, readonly Pid[]> = {
   },
 };
 
-const isDown = (message: unknown): message is DownMessage => (message as { type?: unknown } | null)?.type === "DOWN";
 const ofType = (type: string) => (message: unknown) => (message as { type?: unknown } | null)?.type === type;
 
-const probes: Probe[] = [];
-const servers: Pid[] = [];
-
-afterEach(() => {
-  for (const probe of probes.splice(0)) probe.stop();
-  for (const pid of servers.splice(0)) if (Process.alive(pid)) Process.exit(pid, "kill");
-});
-
-function startProbe(): Probe {
-  const probe = Probe.start();
-  probes.push(probe);
-  return probe;
-}
+const { track } = useProcesses();
+const startProbe = useProbes();
 
 /** Lets the runtime's scheduler deliver what was sent. */
 async function settle(): Promise<void> {
@@ -221,7 +196,7 @@ describe("Probe.run", () => {
     const probe = startProbe();
     const other = startProbe();
     const feed = await GenServer.start(Feed, undefined);
-    servers.push(feed);
+    track(feed);
 
     // Act
     await probe.run(() => GenServer.call(feed, { type: "subscribe", pid: self() }));
@@ -236,7 +211,7 @@ describe("Probe.run", () => {
     // Arrange
     const probe = startProbe();
     const feed = await GenServer.start(Feed, undefined);
-    servers.push(feed);
+    track(feed);
     const ref = probe.run(() => Process.monitor(feed));
 
     // Act

@@ -1,21 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type Call,
-  type DownMessage,
   type ExitReason,
   GenServer,
   type GenServerModule,
-  Logger,
-  type LogLevel,
   ok,
   type Pid,
-  Probe,
+  type Probe,
   Process,
   type Protocol,
   Registry,
   reply,
   stop,
 } from "#runtime";
+import { isDown, useProbes, useProcesses, useQuietLogger } from "./support.ts";
 
 const PUBSUB = "TestPubSub";
 
@@ -35,32 +33,20 @@ const Subscriber: GenServerModule<SubscriberProtocol, undefined, null> = {
   },
 };
 
-const isDown = (message: unknown): message is DownMessage => (message as { type?: unknown } | null)?.type === "DOWN";
-
 let registry: Pid | null = null;
-const probes: Probe[] = [];
-const servers: Pid[] = [];
-let level: LogLevel | "none" = "debug";
 
-beforeEach(async () => {
-  level = Logger.level();
-  Logger.configure({ level: "none" });
-  registry = await Registry.start({ keys: "duplicate", name: PUBSUB });
-});
-
+useQuietLogger();
+// Registered before the processes and probes, so it runs after them: the registry goes last.
 afterEach(() => {
-  for (const probe of probes.splice(0)) probe.stop();
-  for (const pid of servers.splice(0)) if (Process.alive(pid)) Process.exit(pid, "kill");
   if (registry !== null) Process.exit(registry, "kill");
   registry = null;
-  Logger.configure({ level });
 });
+const { track } = useProcesses();
+const startProbe = useProbes();
 
-function startProbe(): Probe {
-  const probe = Probe.start();
-  probes.push(probe);
-  return probe;
-}
+beforeEach(async () => {
+  registry = await Registry.start({ keys: "duplicate", name: PUBSUB });
+});
 
 /** A probe registered under `topic` with `value`. */
 function subscriber(topic: string, value?: unknown): Probe {
@@ -71,7 +57,7 @@ function subscriber(topic: string, value?: unknown): Probe {
 
 async function startSubscriber(topic: string): Promise<Pid<SubscriberProtocol>> {
   const pid = await GenServer.start(Subscriber, undefined);
-  servers.push(pid);
+  track(pid);
   await GenServer.call(pid, { type: "subscribe", topic });
   return pid;
 }

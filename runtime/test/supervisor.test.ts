@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   type Call,
   type ChildSpec,
@@ -6,11 +6,8 @@ import {
   type ExitReason,
   GenServer,
   type GenServerModule,
-  Logger,
-  type LogLevel,
   ok,
   type Pid,
-  Probe,
   Process,
   type Protocol,
   Registry,
@@ -22,7 +19,7 @@ import {
   self,
   stop,
 } from "#runtime";
-import { useFakeClock } from "./support.ts";
+import { isDown, useFakeClock, useProbes, useQuietLogger } from "./support.ts";
 
 interface WorkerProtocol extends Protocol {
   readonly call: Call<{ readonly type: "ping" }, string>;
@@ -80,22 +77,13 @@ function worker(id: string, log: string[], options: Partial<WorkerArg> & Pick<Ch
   };
 }
 
-const isDown = (message: unknown): message is DownMessage => (message as { type?: unknown } | null)?.type === "DOWN";
-
 const clock = useFakeClock();
-let level: LogLevel | "none" = "debug";
+useQuietLogger();
+const startProbe = useProbes();
 const supervisors: Pid[] = [];
-const probes: Probe[] = [];
-
-beforeEach(() => {
-  level = Logger.level();
-  Logger.configure({ level: "none" });
-});
 
 afterEach(() => {
   for (const pid of [...supervisors.splice(0), ...started.splice(0)]) if (Process.alive(pid)) Process.exit(pid, "kill");
-  for (const probe of probes.splice(0)) probe.stop();
-  Logger.configure({ level });
 });
 
 async function startSupervisor(children: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<Pid<SupervisorProtocol>> {
@@ -117,8 +105,7 @@ async function pidOf(sup: Pid<SupervisorProtocol>, id: string): Promise<Pid<Work
 
 /** A probe monitoring `pid`; `down()` resolves with its exit reason. */
 function watch(pid: Pid): { down(): Promise<ExitReason> } {
-  const probe = Probe.start();
-  probes.push(probe);
+  const probe = startProbe();
   probe.run(() => Process.monitor(pid));
   return { down: async () => ((await probe.receive(isDown)) as DownMessage).reason };
 }
@@ -203,8 +190,7 @@ describe("Supervisor.start", () => {
   it("should link the supervisor to the process that calls startLink", async () => {
     // Arrange
     const log: string[] = [];
-    const parent = Probe.start();
-    probes.push(parent);
+    const parent = startProbe();
     const sup = await parent.run(() => Supervisor.startLink([worker("a", log)]));
     supervisors.push(sup);
     const supervisor = watch(sup);

@@ -2,14 +2,19 @@ import * as FakeTimers from "@sinonjs/fake-timers";
 import { afterEach, beforeEach } from "vitest";
 import {
   type Call,
+  type DownMessage,
+  type ExitMessage,
+  type ExitReason,
   GenServer,
   type GenServerModule,
   type LogEntry,
   Logger,
+  type LogLevel,
   noreply,
   ok,
   type Pid,
   Process,
+  Probe as ProcessProbe,
   type Protocol,
   reply,
   type StartOptions,
@@ -93,6 +98,44 @@ export function useProcesses(): {
     started.push(pid);
     return pid;
   }
+}
+
+/** A DOWN message, for `probe.receive(isDown)`. */
+export const isDown = (message: unknown): message is DownMessage => (message as { type?: unknown } | null)?.type === "DOWN";
+
+/** An EXIT message (an exit signal trapped), for `probe.receive(isExit)`. */
+export const isExit = (message: unknown): message is ExitMessage => (message as { type?: unknown } | null)?.type === "EXIT";
+
+/**
+ * Silences the logger during each test and puts its level back after. Register it first: its afterEach then
+ * runs last, once the processes whose exits would log are gone.
+ */
+export function useQuietLogger(): void {
+  let level: LogLevel | "none" = "debug";
+  beforeEach(() => {
+    level = Logger.level();
+    Logger.configure({ level: "none" });
+  });
+  afterEach(() => {
+    Logger.configure({ level });
+  });
+}
+
+/**
+ * Starts runtime probes (`Probe.start`) and stops those of each test after it, with `reason`. Register it after
+ * `useProcesses`: the probes then stop before the servers they watch are killed.
+ */
+export function useProbes(reason?: ExitReason): (options?: { readonly trapExit?: boolean }) => ProcessProbe {
+  const probes: ProcessProbe[] = [];
+  afterEach(() => {
+    for (const probe of probes.splice(0)) probe.stop(reason);
+  });
+  return (options = {}) => {
+    const probe = ProcessProbe.start();
+    probes.push(probe);
+    if (options.trapExit === true) probe.run(() => Process.flag("trapExit", true));
+    return probe;
+  };
 }
 
 /**
