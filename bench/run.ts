@@ -42,10 +42,10 @@ if (values.from !== undefined) {
 }
 
 const scale: Scale = values.quick ? "quick" : "full";
-const runs = count("--runs", values.runs ?? (values.quick ? "1" : "7"), 1);
-const warmup = count("--warmup", values.warmup ?? (values.quick ? "0" : "3"), 0);
+const runs = integerFlag("--runs", values.runs ?? (values.quick ? "1" : "7"), 1);
+const warmup = integerFlag("--warmup", values.warmup ?? (values.quick ? "0" : "3"), 0);
 
-function count(flag: string, text: string, least: number): number {
+function integerFlag(flag: string, text: string, least: number): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < least) throw new Error(`bench: ${flag} should be an integer of at least ${least}, got ${text}`);
   return n;
