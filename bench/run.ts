@@ -35,8 +35,17 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.from !== undefined) {
-  if (values.report === undefined) throw new Error("bench: --from RUN.json needs --report DIR: it renders a saved run");
-  const saved = JSON.parse(readFileSync(values.from, "utf8")) as BenchRun;
+  if (values.report === undefined) {
+    console.error("bench: --from RUN.json needs --report DIR: it renders a saved run");
+    process.exit(2);
+  }
+  let saved: BenchRun;
+  try {
+    saved = JSON.parse(readFileSync(values.from, "utf8")) as BenchRun;
+  } catch (error) {
+    console.error(`bench: cannot read a run from ${values.from}: ${(error as Error).message}`);
+    process.exit(2);
+  }
   console.log(`Report: ${(await writeReport(saved, values.report)).join(", ")}`);
   process.exit(0);
 }
@@ -47,8 +56,10 @@ const warmup = integerFlag("--warmup", values.warmup ?? (values.quick ? "0" : "3
 
 function integerFlag(flag: string, text: string, least: number): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < least) throw new Error(`bench: ${flag} should be an integer of at least ${least}, got ${text}`);
-  return n;
+  if (Number.isSafeInteger(n) && n >= least) return n;
+  // A mistyped flag is the user's to fix: the message says how, a stack trace would only bury it.
+  console.error(`bench: ${flag} should be an integer of at least ${least}, got ${text}`);
+  process.exit(2);
 }
 
 // The throughput figures first, the scaling ones last: a process that held a million keys or orders leaves the
