@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterEach, it } from "vitest";
-import { assertEqual, assertModel, assertRejects, fail, gradeTask, t } from "#grading";
+import { assertEqual, assertModel, assertRejects, type Examples, examples, fail, gradeTask, t } from "#grading";
 import * as PriceCache from "#impl/01-price-cache/price-cache.ts";
-import { GenServer, type Pid, Process, StartError, Sys } from "#runtime";
+import { GenServer, type Name, type Pid, Process, StartError, Sys } from "#runtime";
 
 type Server = Pid<PriceCache.PriceCacheProtocol>;
 
@@ -30,8 +30,11 @@ afterEach(async () => {
   }
 });
 
-let nameCounter = 0;
-const uniqueName = (): string => `PriceCache${++nameCounter}`;
+/** A server name drawn for this test, so that no implementation can know it in advance. */
+const drawnName = (ex: Examples): Name<PriceCache.PriceCacheProtocol> =>
+  GenServer.name<PriceCache.PriceCacheProtocol>(`PriceCache${ex.int(1, 99_999)}`);
+
+const q = (text: string): string => JSON.stringify(text);
 
 gradeTask(1, () => {
   it("should start a live server whose state is an empty Map", async () => {
@@ -53,50 +56,63 @@ gradeTask(1, () => {
 
 gradeTask(2, () => {
   it("should return the price stored with put", async () => {
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startCache();
-    PriceCache.put(pid, "BTCUSD", 67543.21);
-    assertEqual(await PriceCache.get(pid, "BTCUSD"), 67543.21, {
-      call: `PriceCache.put(pid, "BTCUSD", 67543.21); await PriceCache.get(pid, "BTCUSD")`,
+    PriceCache.put(pid, symbol, price);
+    assertEqual(await PriceCache.get(pid, symbol), price, {
+      call: `PriceCache.put(pid, ${q(symbol)}, ${price}); await PriceCache.get(pid, ${q(symbol)})`,
     });
   });
 
   it("should keep the last price when a symbol is put twice", async () => {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const [first, last] = ex.prices(2) as [number, number];
     const pid = await startCache();
-    PriceCache.put(pid, "AAPL", 189.5);
-    PriceCache.put(pid, "AAPL", 190.25);
-    assertEqual(await PriceCache.get(pid, "AAPL"), 190.25, {
-      call: `PriceCache.put(pid, "AAPL", 189.5); PriceCache.put(pid, "AAPL", 190.25); await PriceCache.get(pid, "AAPL")`,
+    PriceCache.put(pid, symbol, first);
+    PriceCache.put(pid, symbol, last);
+    assertEqual(await PriceCache.get(pid, symbol), last, {
+      call: `PriceCache.put(pid, ${q(symbol)}, ${first}); PriceCache.put(pid, ${q(symbol)}, ${last}); await PriceCache.get(pid, ${q(symbol)})`,
     });
   });
 
   it("should keep each symbol's price apart", async () => {
+    const ex = examples();
+    const [one, two] = ex.symbols(2) as [string, string];
+    const [onePrice, twoPrice] = ex.prices(2) as [number, number];
     const pid = await startCache();
-    PriceCache.put(pid, "BTCUSD", 67543.21);
-    PriceCache.put(pid, "ETHUSD", 3456.78);
-    assertEqual(await PriceCache.get(pid, "BTCUSD"), 67543.21, {
-      call: `PriceCache.put(pid, "BTCUSD", 67543.21); PriceCache.put(pid, "ETHUSD", 3456.78); await PriceCache.get(pid, "BTCUSD")`,
+    PriceCache.put(pid, one, onePrice);
+    PriceCache.put(pid, two, twoPrice);
+    assertEqual(await PriceCache.get(pid, one), onePrice, {
+      call: `PriceCache.put(pid, ${q(one)}, ${onePrice}); PriceCache.put(pid, ${q(two)}, ${twoPrice}); await PriceCache.get(pid, ${q(one)})`,
     });
-    assertEqual(await PriceCache.get(pid, "ETHUSD"), 3456.78, { call: `await PriceCache.get(pid, "ETHUSD")` });
+    assertEqual(await PriceCache.get(pid, two), twoPrice, { call: `await PriceCache.get(pid, ${q(two)})` });
   });
 
   it('should put with a cast that returns "ok" at once', async () => {
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startCache();
-    assertEqual(PriceCache.put(pid, "EURUSD", 1.0842), "ok", {
-      call: `PriceCache.put(pid, "EURUSD", 1.0842)`,
+    assertEqual(PriceCache.put(pid, symbol, price), "ok", {
+      call: `PriceCache.put(pid, ${q(symbol)}, ${price})`,
       note: {
         es: 'put usa GenServer.cast, que devuelve "ok" sin esperar al servidor.',
         en: 'put uses GenServer.cast, which returns "ok" without waiting for the server.',
       },
     });
-    assertEqual(await Sys.getState(pid), new Map([["EURUSD", 1.0842]]), { call: `Sys.getState(pid)` });
+    assertEqual(await Sys.getState(pid), new Map([[symbol, price]]), { call: `Sys.getState(pid)` });
   });
 
   it("should get with a call to the server", async () => {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const [price, replaced] = ex.prices(2) as [number, number];
     const pid = await startCache();
-    PriceCache.put(pid, "MSFT", 415.1);
-    await Sys.replaceState(pid, (state) => new Map([...(state as PriceCache.PriceCacheState), ["MSFT", 999]]));
-    assertEqual(await PriceCache.get(pid, "MSFT"), 999, {
-      call: `await PriceCache.get(pid, "MSFT")`,
+    PriceCache.put(pid, symbol, price);
+    await Sys.replaceState(pid, (state) => new Map([...(state as PriceCache.PriceCacheState), [symbol, replaced]]));
+    assertEqual(await PriceCache.get(pid, symbol), replaced, {
+      call: `PriceCache.put(pid, ${q(symbol)}, ${price}); Sys.replaceState(pid, (state) => state.set(${q(symbol)}, ${replaced})); await PriceCache.get(pid, ${q(symbol)})`,
       note: { es: "get debe preguntar al servidor con GenServer.call.", en: "get should ask the server with GenServer.call." },
     });
   });
@@ -104,54 +120,65 @@ gradeTask(2, () => {
 
 gradeTask(3, () => {
   it("should give undefined for a symbol never stored", async () => {
+    const symbol = examples().symbol();
     const pid = await startCache();
-    assertEqual(await PriceCache.get(pid, "DOGEUSD"), undefined, { call: `await PriceCache.get(pid, "DOGEUSD")` });
+    assertEqual(await PriceCache.get(pid, symbol), undefined, { call: `await PriceCache.get(pid, ${q(symbol)})` });
   });
 
   it("should give undefined for an unknown symbol when others are stored", async () => {
+    const ex = examples();
+    const [stored, other] = ex.symbols(2) as [string, string];
+    const price = ex.price();
     const pid = await startCache();
-    PriceCache.put(pid, "BTCUSD", 67543.21);
-    assertEqual(await PriceCache.get(pid, "btcusd"), undefined, {
-      call: `PriceCache.put(pid, "BTCUSD", 67543.21); await PriceCache.get(pid, "btcusd")`,
+    PriceCache.put(pid, stored, price);
+    assertEqual(await PriceCache.get(pid, other), undefined, {
+      call: `PriceCache.put(pid, ${q(stored)}, ${price}); await PriceCache.get(pid, ${q(other)})`,
     });
+    // The stored symbol in lower case is another symbol: symbols are case-sensitive.
+    const lower = stored.toLowerCase();
+    assertEqual(await PriceCache.get(pid, lower), undefined, { call: `await PriceCache.get(pid, ${q(lower)})` });
   });
 
   it("should treat names of object properties as ordinary symbols", async () => {
+    const ex = examples();
+    const price = ex.price();
     const pid = await startCache();
     for (const symbol of ["toString", "constructor", "__proto__"]) {
       assertEqual(await PriceCache.get(pid, symbol), undefined, {
-        call: `await PriceCache.get(pid, ${JSON.stringify(symbol)})`,
+        call: `await PriceCache.get(pid, ${q(symbol)})`,
         note: { es: "Guarda los precios en un Map, no en un objeto.", en: "Keep the prices in a Map, not in an object." },
       });
     }
-    PriceCache.put(pid, "__proto__", 1);
-    assertEqual(await PriceCache.get(pid, "__proto__"), 1, {
-      call: `PriceCache.put(pid, "__proto__", 1); await PriceCache.get(pid, "__proto__")`,
+    PriceCache.put(pid, "__proto__", price);
+    assertEqual(await PriceCache.get(pid, "__proto__"), price, {
+      call: `PriceCache.put(pid, "__proto__", ${price}); await PriceCache.get(pid, "__proto__")`,
     });
   });
 });
 
 gradeTask(4, () => {
   it("should register the server under the name option", async () => {
-    const name = GenServer.name<PriceCache.PriceCacheProtocol>(uniqueName());
-    const pid = await startCache(`PriceCache.start({ name: "${name}" })`, () => PriceCache.start({ name }));
-    assertEqual(GenServer.whereis(name), pid, { call: `GenServer.whereis("${name}")` });
+    const name = drawnName(examples());
+    const pid = await startCache(`PriceCache.start({ name: ${q(name)} })`, () => PriceCache.start({ name }));
+    assertEqual(GenServer.whereis(name), pid, { call: `GenServer.whereis(${q(name)})` });
   });
 
   it("should get and put through the name", async () => {
-    const name = GenServer.name<PriceCache.PriceCacheProtocol>(uniqueName());
-    await startCache(`PriceCache.startLink({ name: "${name}" })`, () => PriceCache.startLink({ name }));
-    PriceCache.put(name, "BTCUSD", 67543.21);
-    assertEqual(await PriceCache.get(name, "BTCUSD"), 67543.21, {
-      call: `PriceCache.put("${name}", "BTCUSD", 67543.21); await PriceCache.get("${name}", "BTCUSD")`,
+    const ex = examples();
+    const name = drawnName(ex);
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    await startCache(`PriceCache.startLink({ name: ${q(name)} })`, () => PriceCache.startLink({ name }));
+    PriceCache.put(name, symbol, price);
+    assertEqual(await PriceCache.get(name, symbol), price, {
+      call: `PriceCache.put(${q(name)}, ${q(symbol)}, ${price}); await PriceCache.get(${q(name)}, ${q(symbol)})`,
     });
   });
 
   it("should refuse a second server with the same name", async () => {
-    const name = GenServer.name<PriceCache.PriceCacheProtocol>(uniqueName());
-    const pid = await startCache(`PriceCache.start({ name: "${name}" })`, () => PriceCache.start({ name }));
+    const name = drawnName(examples());
+    const pid = await startCache(`PriceCache.start({ name: ${q(name)} })`, () => PriceCache.start({ name }));
     const error = await assertRejects(PriceCache.start({ name }), {
-      call: `PriceCache.start({ name: "${name}" }) // ${t({ es: "por segunda vez", en: "a second time" })}`,
+      call: `PriceCache.start({ name: ${q(name)} }) // ${t({ es: "por segunda vez", en: "a second time" })}`,
       expected: { es: "un StartError con reason { already_started: pid }", en: "a StartError with reason { already_started: pid }" },
       check: (e) => e instanceof StartError,
     });
@@ -161,14 +188,17 @@ gradeTask(4, () => {
 
 gradeTask(5, () => {
   it("should see a put followed by a get in order", async () => {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const prices = ex.prices(ex.int(4, 8));
     const pid = await startCache();
     const seen: (number | undefined)[] = [];
-    for (let price = 1; price <= 5; price++) {
-      PriceCache.put(pid, "BTCUSD", price);
-      seen.push(await PriceCache.get(pid, "BTCUSD"));
+    for (const price of prices) {
+      PriceCache.put(pid, symbol, price);
+      seen.push(await PriceCache.get(pid, symbol));
     }
-    assertEqual(seen, [1, 2, 3, 4, 5], {
-      call: `for (price of [1, 2, 3, 4, 5]) { PriceCache.put(pid, "BTCUSD", price); await PriceCache.get(pid, "BTCUSD") }`,
+    assertEqual(seen, prices, {
+      call: `for (price of ${JSON.stringify(prices)}) { PriceCache.put(pid, ${q(symbol)}, price); await PriceCache.get(pid, ${q(symbol)}) }`,
       note: {
         es: "Un cast llega antes que un call enviado después por el mismo proceso.",
         en: "A cast arrives before a call sent after it by the same process.",
@@ -178,9 +208,11 @@ gradeTask(5, () => {
 
   it("should agree with a Map on any sequence of puts and gets over many symbols", async () => {
     type Model = { prices: Map<string, number> };
-    // A few symbols, so that puts and gets meet often; mixed case and object property names on purpose.
+    // A few symbols, so that puts and gets meet often: drawn ones, one of them also in lower case (another symbol),
+    // and object property names on purpose.
+    const [a, b, c, d] = examples().symbols(4) as [string, string, string, string];
     const symbol = fc.oneof(
-      { arbitrary: fc.constantFrom("BTCUSD", "ETHUSD", "aapl", "Msft", "EURUSD", "__proto__", "toString"), weight: 4 },
+      { arbitrary: fc.constantFrom(a, a.toLowerCase(), b, c.toLowerCase(), d, "__proto__", "toString"), weight: 4 },
       { arbitrary: fc.string({ maxLength: 2 }), weight: 1 },
     );
     const price = fc.double({ min: 0.01, max: 100_000, noNaN: true }).map((p) => Math.round(p * 100) / 100);

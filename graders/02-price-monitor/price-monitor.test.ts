@@ -1,5 +1,5 @@
 import { afterEach, it } from "vitest";
-import { assertEqual, captureLogs, fail, gradeTask, type Text, useFakeClock } from "#grading";
+import { assertEqual, captureLogs, examples, fail, gradeTask, type Text, useFakeClock } from "#grading";
 import * as PriceMonitor from "#impl/02-price-monitor/price-monitor.ts";
 import { GenServer, type LogEntry, type Pid, Process, Sys } from "#runtime";
 
@@ -25,7 +25,7 @@ function reasonOf(error: unknown): string {
 }
 
 /** Starts a monitor for this test (stopped after it); a failure to start reads as the call that failed. */
-async function startMonitor(symbol = "BTCUSD", link = false): Promise<Monitor> {
+async function startMonitor(symbol: string, link = false): Promise<Monitor> {
   const call = `PriceMonitor.${link ? "startLink" : "start"}(${JSON.stringify(symbol)})`;
   let pid: Monitor;
   try {
@@ -65,63 +65,81 @@ async function expectState(pid: Monitor, expected: State, when: string, note?: T
 const messagesOf = (logs: readonly LogEntry[], pid: Monitor): string[] =>
   logs.filter((entry) => entry.pid === pid).map((entry) => entry.message);
 
+const q = (text: string): string => JSON.stringify(text);
+
+const precio = (price: number): string => `Process.send(pid, { type: "precio", price: ${price} })`;
+
+/** Words for unknown messages: none of them is a message the monitor knows ("check", "precio"). */
+const UNKNOWN_WORDS = ["hola", "adios", "saludo", "ping", "reset", "status", "comprar", "vender", "ayuda", "stop"] as const;
+
 gradeTask(1, () => {
   it("should start with the symbol, no price and no checks", async () => {
-    const pid = await startMonitor("BTCUSD");
-    await expectState(pid, { symbol: "BTCUSD", lastPrice: null, checks: 0 }, `PriceMonitor.start("BTCUSD")`, {
+    const symbol = examples().symbol();
+    const pid = await startMonitor(symbol);
+    await expectState(pid, { symbol, lastPrice: null, checks: 0 }, `PriceMonitor.start(${q(symbol)})`, {
       es: "init recibe el símbolo y devuelve ok({ symbol, lastPrice: null, checks: 0 }); getState responde con el estado.",
       en: "init receives the symbol and returns ok({ symbol, lastPrice: null, checks: 0 }); getState replies with the state.",
     });
   });
 
   it("should start a separate monitor on each start, and with startLink", async () => {
-    const first = await startMonitor("BTCUSD");
-    const second = await startMonitor("ETHUSD", true);
-    assertEqual(first === second, false, { call: `(await PriceMonitor.start("BTCUSD")) === (await PriceMonitor.startLink("ETHUSD"))` });
-    await expectState(second, { symbol: "ETHUSD", lastPrice: null, checks: 0 }, `PriceMonitor.startLink("ETHUSD")`);
-    await expectState(first, { symbol: "BTCUSD", lastPrice: null, checks: 0 }, `PriceMonitor.start("BTCUSD")`);
+    const [one, two] = examples().symbols(2) as [string, string];
+    const first = await startMonitor(one);
+    const second = await startMonitor(two, true);
+    assertEqual(first === second, false, { call: `(await PriceMonitor.start(${q(one)})) === (await PriceMonitor.startLink(${q(two)}))` });
+    await expectState(second, { symbol: two, lastPrice: null, checks: 0 }, `PriceMonitor.startLink(${q(two)})`);
+    await expectState(first, { symbol: one, lastPrice: null, checks: 0 }, `PriceMonitor.start(${q(one)})`);
   });
 });
 
 gradeTask(2, () => {
   it("should do the first check at 5000 ms, not before", async () => {
-    const pid = await startMonitor();
+    const symbol = examples().symbol();
+    const pid = await startMonitor(symbol);
     await clock().tickAsync(INTERVAL - 1);
-    await expectState(pid, { symbol: "BTCUSD", lastPrice: null, checks: 0 }, "t = 4999 ms", {
+    await expectState(pid, { symbol, lastPrice: null, checks: 0 }, "t = 4999 ms", {
       es: 'El primer check llega a los 5000 ms exactos, no antes: Process.sendAfter(self(), { type: "check" }, 5000) en init.',
       en: 'The first check comes at exactly 5000 ms, not before: Process.sendAfter(self(), { type: "check" }, 5000) in init.',
     });
     await clock().tickAsync(1);
-    await expectState(pid, { symbol: "BTCUSD", lastPrice: null, checks: 1 }, "t = 5000 ms", {
+    await expectState(pid, { symbol, lastPrice: null, checks: 1 }, "t = 5000 ms", {
       es: "A los 5000 ms llega el primer check: handleInfo lo cuenta (checks + 1).",
       en: "At 5000 ms the first check arrives: handleInfo counts it (checks + 1).",
     });
   });
 
   it("should check again every 5000 ms, re-arming the timer each time", async () => {
-    const pid = await startMonitor();
-    await clock().tickAsync(2 * INTERVAL);
-    await expectState(pid, { symbol: "BTCUSD", lastPrice: null, checks: 2 }, "t = 10000 ms", {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const early = ex.int(2, 4);
+    const late = ex.int(early + 3, 12);
+    const pid = await startMonitor(symbol);
+    await clock().tickAsync(early * INTERVAL);
+    await expectState(pid, { symbol, lastPrice: null, checks: early }, `t = ${early * INTERVAL} ms`, {
       es: "sendAfter dispara una sola vez: cada check debe programar el siguiente.",
       en: "sendAfter fires only once: each check should schedule the next one.",
     });
-    await clock().tickAsync(8 * INTERVAL - 1);
-    await expectState(pid, { symbol: "BTCUSD", lastPrice: null, checks: 9 }, "t = 49999 ms");
+    await clock().tickAsync((late - early) * INTERVAL - 1);
+    await expectState(pid, { symbol, lastPrice: null, checks: late - 1 }, `t = ${late * INTERVAL - 1} ms`);
     await clock().tickAsync(1);
-    await expectState(pid, { symbol: "BTCUSD", lastPrice: null, checks: 10 }, "t = 50000 ms", {
+    await expectState(pid, { symbol, lastPrice: null, checks: late }, `t = ${late * INTERVAL} ms`, {
       es: "Tras N × 5000 ms debe haber exactamente N checks: ni uno más (¿programas dos timers?) ni uno menos.",
       en: "After N × 5000 ms there should be exactly N checks: not one more (do you schedule two timers?) nor one less.",
     });
   });
 
   it("should log each check as [SYMBOL] Check #N", async () => {
-    const pid = await startMonitor("ETHUSD");
+    const ex = examples();
+    const symbol = ex.symbol();
+    const checks = ex.int(2, 6);
+    const pid = await startMonitor(symbol);
     const logs = await captureLogs(async () => {
-      await clock().tickAsync(3 * INTERVAL);
-      await stateOf(pid, "t = 15000 ms");
+      await clock().tickAsync(checks * INTERVAL);
+      await stateOf(pid, `t = ${checks * INTERVAL} ms`);
     });
-    assertEqual(messagesOf(logs, pid), ["[ETHUSD] Check #1", "[ETHUSD] Check #2", "[ETHUSD] Check #3"], {
-      call: `PriceMonitor.start("ETHUSD") // t = 15000 ms: Logger`,
+    const expected = Array.from({ length: checks }, (_, i) => `[${symbol}] Check #${i + 1}`);
+    assertEqual(messagesOf(logs, pid), expected, {
+      call: `PriceMonitor.start(${q(symbol)}) // t = ${checks * INTERVAL} ms: Logger`,
       note: {
         es: "Cada check escribe `[${symbol}] Check #${n}` con Logger.info, con n contando desde 1.",
         en: "Each check writes `[${symbol}] Check #${n}` with Logger.info, n counting from 1.",
@@ -130,11 +148,14 @@ gradeTask(2, () => {
   });
 
   it("should leave no timer behind once stopped", async () => {
-    const pid = await startMonitor();
-    await clock().tickAsync(2 * INTERVAL + 1234);
+    const ex = examples();
+    const symbol = ex.symbol();
+    const elapsed = ex.int(1, 4) * INTERVAL + ex.int(1, INTERVAL - 1);
+    const pid = await startMonitor(symbol);
+    await clock().tickAsync(elapsed);
     await GenServer.stop(pid);
     assertEqual(clock().countTimers(), 0, {
-      call: "await GenServer.stop(pid); clock.countTimers()",
+      call: `PriceMonitor.start(${q(symbol)}); /* t = ${elapsed} ms */ await GenServer.stop(pid); clock.countTimers()`,
       note: {
         es: "Programa los checks con Process.sendAfter(self(), …), que muere con el proceso; no con setTimeout ni setInterval.",
         en: "Schedule the checks with Process.sendAfter(self(), …), which dies with the process; not with setTimeout or setInterval.",
@@ -145,33 +166,35 @@ gradeTask(2, () => {
 
 gradeTask(3, () => {
   it("should keep the price of a precio message", async () => {
-    const pid = await startMonitor();
-    Process.send(pid, { type: "precio", price: 67543.21 });
-    await expectState(pid, { symbol: "BTCUSD", lastPrice: 67543.21, checks: 0 }, `Process.send(pid, { type: "precio", price: 67543.21 })`, {
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    const pid = await startMonitor(symbol);
+    Process.send(pid, { type: "precio", price });
+    await expectState(pid, { symbol, lastPrice: price, checks: 0 }, precio(price), {
       es: 'handleInfo con { type: "precio", price } guarda price como lastPrice.',
       en: 'handleInfo with { type: "precio", price } keeps price as lastPrice.',
     });
   });
 
   it("should keep only the last price", async () => {
-    const pid = await startMonitor("AAPL");
-    Process.send(pid, { type: "precio", price: 189.5 });
-    Process.send(pid, { type: "precio", price: 190.25 });
-    await expectState(
-      pid,
-      { symbol: "AAPL", lastPrice: 190.25, checks: 0 },
-      `Process.send(pid, { type: "precio", price: 189.5 }); Process.send(pid, { type: "precio", price: 190.25 })`,
-    );
+    const ex = examples();
+    const symbol = ex.symbol();
+    const prices = ex.prices(ex.int(2, 4));
+    const pid = await startMonitor(symbol);
+    for (const price of prices) Process.send(pid, { type: "precio", price });
+    await expectState(pid, { symbol, lastPrice: prices[prices.length - 1] ?? null, checks: 0 }, prices.map(precio).join("; "));
   });
 
   it("should log the new price as [SYMBOL] Nuevo precio: $P", async () => {
-    const pid = await startMonitor();
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    const pid = await startMonitor(symbol);
     const logs = await captureLogs(async () => {
-      Process.send(pid, { type: "precio", price: 67543.21 });
-      await stateOf(pid, `Process.send(pid, { type: "precio", price: 67543.21 })`);
+      Process.send(pid, { type: "precio", price });
+      await stateOf(pid, precio(price));
     });
-    assertEqual(messagesOf(logs, pid), ["[BTCUSD] Nuevo precio: $67543.21"], {
-      call: `Process.send(pid, { type: "precio", price: 67543.21 }) // Logger`,
+    assertEqual(messagesOf(logs, pid), [`[${symbol}] Nuevo precio: $${price}`], {
+      call: `${precio(price)} // Logger`,
       note: {
         es: "Escribe `[${symbol}] Nuevo precio: $${price}` con Logger.info.",
         en: "Write `[${symbol}] Nuevo precio: $${price}` with Logger.info.",
@@ -181,20 +204,18 @@ gradeTask(3, () => {
 });
 
 gradeTask(4, () => {
-  const unknown: readonly { readonly message: unknown; readonly code: string; readonly shows: string }[] = [
-    { message: { type: "hola" }, code: `{ type: "hola" }`, shows: "hola" },
-    { message: "ping", code: `"ping"`, shows: "ping" },
-    { message: 42, code: "42", shows: "42" },
-  ];
-
   it("should log an unknown message and stay alive", async () => {
-    const pid = await startMonitor();
+    const ex = examples();
+    const symbol = ex.symbol();
+    const word = ex.pick(UNKNOWN_WORDS);
+    const code = `Process.send(pid, { type: ${q(word)} })`;
+    const pid = await startMonitor(symbol);
     const logs = await captureLogs(async () => {
-      Process.send(pid, { type: "hola" } as never);
+      Process.send(pid, { type: word } as never);
       if (Process.alive(pid)) await PriceMonitor.getState(pid).catch(() => undefined);
     });
     assertEqual(Process.alive(pid), true, {
-      call: `Process.send(pid, { type: "hola" }); Process.alive(pid)`,
+      call: `${code}; Process.alive(pid)`,
       note: {
         es: "Un mensaje desconocido no debe tumbar el servidor: añade un caso por defecto (la cláusula catch-all) en handleInfo.",
         en: "An unknown message should not crash the server: add a default case (the catch-all clause) to handleInfo.",
@@ -202,8 +223,8 @@ gradeTask(4, () => {
     });
     const lines = messagesOf(logs, pid);
     const line = lines.find((text) => text.startsWith("Mensaje desconocido:"));
-    assertEqual(line?.includes("hola") === true, true, {
-      call: `Process.send(pid, { type: "hola" }) // Logger: ${JSON.stringify(lines)}`,
+    assertEqual(line?.includes(word) === true, true, {
+      call: `${code} // Logger: ${JSON.stringify(lines)}`,
       note: {
         es: 'Escribe con Logger.info una línea que empiece por "Mensaje desconocido:" y muestre el mensaje (por ejemplo con JSON.stringify).',
         en: 'Write with Logger.info a line that starts with "Mensaje desconocido:" and shows the message (with JSON.stringify, for example).',
@@ -212,21 +233,31 @@ gradeTask(4, () => {
   });
 
   it("should keep the state as it was after unknown messages of any shape", async () => {
-    const pid = await startMonitor("EURUSD");
-    await Sys.replaceState(pid, (state) => ({ ...(state as State), lastPrice: 1.0842, checks: 7 }));
+    const ex = examples();
+    const symbol = ex.symbol();
+    const [lastPrice, checks] = [ex.price(), ex.int(1, 50)];
+    const [type, text] = ex.pickDistinct(UNKNOWN_WORDS, 2) as [string, string];
+    const number = ex.int(100, 99_999);
+    const unknown: readonly { readonly message: unknown; readonly code: string; readonly shows: string }[] = [
+      { message: { type }, code: `{ type: ${q(type)} }`, shows: type },
+      { message: text, code: q(text), shows: text },
+      { message: number, code: String(number), shows: String(number) },
+    ];
+    const pid = await startMonitor(symbol);
+    await Sys.replaceState(pid, (state) => ({ ...(state as State), lastPrice, checks }));
     const logs = await captureLogs(async () => {
       for (const { message } of unknown) Process.send(pid, message as never);
       await expectState(
         pid,
-        { symbol: "EURUSD", lastPrice: 1.0842, checks: 7 },
-        unknown.map(({ code }) => `Process.send(pid, ${code})`).join("; "),
+        { symbol, lastPrice, checks },
+        `Sys.replaceState(pid, (state) => ({ ...state, lastPrice: ${lastPrice}, checks: ${checks} })); ${unknown.map(({ code }) => `Process.send(pid, ${code})`).join("; ")}`,
         {
           es: "Ante un mensaje desconocido handleInfo devuelve noreply(state): el mismo estado, sin tocarlo.",
           en: "On an unknown message handleInfo returns noreply(state): the same state, untouched.",
         },
       );
     });
-    const lines = messagesOf(logs, pid).filter((text) => text.startsWith("Mensaje desconocido:"));
+    const lines = messagesOf(logs, pid).filter((line) => line.startsWith("Mensaje desconocido:"));
     for (const [i, { code, shows }] of unknown.entries()) {
       assertEqual(lines[i]?.includes(shows) === true, true, {
         call: `Process.send(pid, ${code}) // Logger: ${JSON.stringify(lines[i])}`,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, it } from "vitest";
-import { assertEqual, assertRejects, fail, gradeTask, type Text } from "#grading";
+import { assertEqual, assertRejects, examples, fail, gradeTask, type Text, t } from "#grading";
 import * as PriceWorker from "#impl/03-price-worker/price-worker.ts";
 import {
   DynamicSupervisor,
@@ -78,6 +78,8 @@ async function startSupervised(sup: Pid<SupervisorProtocol>, symbol: string): Pr
 /** The pid registered under `symbol`, as the runtime sees it. */
 const registered = (symbol: string): Pid | null => GenServer.whereis(Registry.via(REGISTRY, symbol));
 
+const q = (text: string): string => JSON.stringify(text);
+
 const registeredText = (symbol: string): string => `GenServer.whereis(Registry.via(REGISTRY, ${JSON.stringify(symbol)}))`;
 
 const viaNote: Text = {
@@ -102,14 +104,15 @@ async function getPrice(symbol: string, when?: string): Promise<number | null> {
 
 gradeTask(1, () => {
   it("should register the worker under its symbol in the Registry", async () => {
+    const symbol = examples().symbol();
     assertEqual(PriceWorker.REGISTRY, REGISTRY, { call: "PriceWorker.REGISTRY" });
-    const pid = await startWorker("BTCUSD");
-    assertEqual(registered("BTCUSD"), pid, { call: `${registeredText("BTCUSD")} // PriceWorker.startLink("BTCUSD")`, note: viaNote });
+    const pid = await startWorker(symbol);
+    assertEqual(registered(symbol), pid, { call: `${registeredText(symbol)} // PriceWorker.startLink(${q(symbol)})`, note: viaNote });
     assertEqual(
       await Sys.getState(pid),
-      { symbol: "BTCUSD", price: null },
+      { symbol, price: null },
       {
-        call: `Sys.getState(await PriceWorker.startLink("BTCUSD"))`,
+        call: `Sys.getState(await PriceWorker.startLink(${q(symbol)}))`,
         note: {
           es: "init recibe el símbolo y devuelve ok({ symbol, price: null }).",
           en: "init receives the symbol and returns ok({ symbol, price: null }).",
@@ -119,23 +122,27 @@ gradeTask(1, () => {
   });
 
   it("should start one worker per symbol, each under its own symbol", async () => {
-    const btc = await startWorker("BTCUSD");
-    const eth = await startWorker("ETHUSD");
-    assertEqual(registered("BTCUSD"), btc, { call: registeredText("BTCUSD"), note: viaNote });
-    assertEqual(registered("ETHUSD"), eth, { call: registeredText("ETHUSD"), note: viaNote });
-    assertEqual(
-      await Sys.getState(eth),
-      { symbol: "ETHUSD", price: null },
-      { call: `Sys.getState(await PriceWorker.startLink("ETHUSD"))` },
-    );
+    const ex = examples();
+    const symbols = ex.symbols(ex.int(2, 4));
+    const pids: Pid[] = [];
+    for (const symbol of symbols) pids.push(await startWorker(symbol));
+    for (const [i, symbol] of symbols.entries()) {
+      assertEqual(registered(symbol), pids[i], { call: registeredText(symbol), note: viaNote });
+      assertEqual(
+        await Sys.getState(pids[i] as Pid),
+        { symbol, price: null },
+        { call: `Sys.getState(await PriceWorker.startLink(${q(symbol)}))` },
+      );
+    }
   });
 });
 
 gradeTask(2, () => {
   it("should give null before any price is set", async () => {
-    await startWorker("BTCUSD");
-    assertEqual(await getPrice("BTCUSD"), null, {
-      call: `await PriceWorker.getPrice("BTCUSD")`,
+    const symbol = examples().symbol();
+    await startWorker(symbol);
+    assertEqual(await getPrice(symbol), null, {
+      call: `await PriceWorker.getPrice(${q(symbol)})`,
       note: {
         es: "Sin precio, getPrice responde null (ni 0 ni undefined).",
         en: "With no price, getPrice answers null (neither 0 nor undefined).",
@@ -144,34 +151,49 @@ gradeTask(2, () => {
   });
 
   it("should give the last price set for the symbol", async () => {
-    await startWorker("BTCUSD");
-    assertEqual(PriceWorker.setPrice("BTCUSD", 67000), "ok", {
-      call: `PriceWorker.setPrice("BTCUSD", 67000)`,
+    const ex = examples();
+    const symbol = ex.symbol();
+    const [first, last] = ex.prices(2) as [number, number];
+    await startWorker(symbol);
+    assertEqual(PriceWorker.setPrice(symbol, first), "ok", {
+      call: `PriceWorker.setPrice(${q(symbol)}, ${first})`,
       note: { es: 'setPrice es un cast: GenServer.cast devuelve "ok".', en: 'setPrice is a cast: GenServer.cast returns "ok".' },
     });
-    PriceWorker.setPrice("BTCUSD", 67543.21);
-    assertEqual(await getPrice("BTCUSD"), 67543.21, {
-      call: `PriceWorker.setPrice("BTCUSD", 67000); PriceWorker.setPrice("BTCUSD", 67543.21); await PriceWorker.getPrice("BTCUSD")`,
+    PriceWorker.setPrice(symbol, last);
+    assertEqual(await getPrice(symbol), last, {
+      call: `PriceWorker.setPrice(${q(symbol)}, ${first}); PriceWorker.setPrice(${q(symbol)}, ${last}); await PriceWorker.getPrice(${q(symbol)})`,
     });
   });
 
   it("should keep each symbol's price in its own worker", async () => {
-    const btc = await startWorker("BTCUSD");
-    const eth = await startWorker("ETHUSD");
-    PriceWorker.setPrice("BTCUSD", 67543.21);
-    PriceWorker.setPrice("ETHUSD", 3456.78);
-    assertEqual(await getPrice("ETHUSD"), 3456.78, {
-      call: `PriceWorker.setPrice("BTCUSD", 67543.21); PriceWorker.setPrice("ETHUSD", 3456.78); await PriceWorker.getPrice("ETHUSD")`,
+    const ex = examples();
+    const [one, two] = ex.symbols(2) as [string, string];
+    const [onePrice, twoPrice] = ex.prices(2) as [number, number];
+    const oneWorker = await startWorker(one);
+    const twoWorker = await startWorker(two);
+    PriceWorker.setPrice(one, onePrice);
+    PriceWorker.setPrice(two, twoPrice);
+    assertEqual(await getPrice(two), twoPrice, {
+      call: `PriceWorker.setPrice(${q(one)}, ${onePrice}); PriceWorker.setPrice(${q(two)}, ${twoPrice}); await PriceWorker.getPrice(${q(two)})`,
     });
-    assertEqual(await getPrice("BTCUSD"), 67543.21, { call: `await PriceWorker.getPrice("BTCUSD")` });
-    assertEqual(await Sys.getState(btc), { symbol: "BTCUSD", price: 67543.21 }, { call: "Sys.getState(btcWorker)" });
-    assertEqual(await Sys.getState(eth), { symbol: "ETHUSD", price: 3456.78 }, { call: "Sys.getState(ethWorker)" });
+    assertEqual(await getPrice(one), onePrice, { call: `await PriceWorker.getPrice(${q(one)})` });
+    assertEqual(
+      await Sys.getState(oneWorker),
+      { symbol: one, price: onePrice },
+      { call: `Sys.getState(await PriceWorker.startLink(${q(one)}))` },
+    );
+    assertEqual(
+      await Sys.getState(twoWorker),
+      { symbol: two, price: twoPrice },
+      { call: `Sys.getState(await PriceWorker.startLink(${q(two)}))` },
+    );
   });
 
   it("should fail with noproc for a symbol that has no worker", async () => {
-    await startWorker("BTCUSD");
-    await assertRejects(() => PriceWorker.getPrice("DOGEUSD"), {
-      call: `await PriceWorker.getPrice("DOGEUSD")`,
+    const [started, missing] = examples().symbols(2) as [string, string];
+    await startWorker(started);
+    await assertRejects(() => PriceWorker.getPrice(missing), {
+      call: `PriceWorker.startLink(${q(started)}); await PriceWorker.getPrice(${q(missing)})`,
       expected: { es: 'un ExitError con reason "noproc"', en: 'an ExitError with reason "noproc"' },
       check: (error) => error instanceof ExitError && error.reason === "noproc",
       note: {
@@ -184,15 +206,16 @@ gradeTask(2, () => {
 
 gradeTask(3, () => {
   it("should refuse a second worker for the same symbol with already_started", async () => {
-    const first = await startWorker("BTCUSD");
+    const symbol = examples().symbol();
+    const first = await startWorker(symbol);
     const error = await assertRejects(
       async () => {
-        const second = await PriceWorker.startLink("BTCUSD");
+        const second = await PriceWorker.startLink(symbol);
         workers.push(second);
         return second;
       },
       {
-        call: `PriceWorker.startLink("BTCUSD") // ${"2"}`,
+        call: `PriceWorker.startLink(${q(symbol)}) // ${t({ es: "por segunda vez", en: "a second time" })}`,
         expected: { es: "un StartError con reason { already_started: pid }", en: "a StartError with reason { already_started: pid }" },
         check: (e) => e instanceof StartError,
         note: viaNote,
@@ -202,40 +225,39 @@ gradeTask(3, () => {
   });
 
   it("should keep the first worker running and reachable after a duplicate", async () => {
-    const first = await startWorker("ETHUSD");
-    await PriceWorker.startLink("ETHUSD").then(
+    const symbol = examples().symbol();
+    const first = await startWorker(symbol);
+    await PriceWorker.startLink(symbol).then(
       (second) => workers.push(second),
       () => undefined,
     );
     assertEqual(Process.alive(first), true, {
-      call: `PriceWorker.startLink("ETHUSD"); PriceWorker.startLink("ETHUSD"); Process.alive(first)`,
+      call: `PriceWorker.startLink(${q(symbol)}); PriceWorker.startLink(${q(symbol)}); Process.alive(first)`,
     });
-    assertEqual(registered("ETHUSD"), first, { call: registeredText("ETHUSD"), note: viaNote });
+    assertEqual(registered(symbol), first, { call: registeredText(symbol), note: viaNote });
   });
 });
 
 gradeTask(4, () => {
   it("should free the symbol of a crashed worker", async () => {
-    const pid = await startWorker("BTCUSD");
-    assertEqual(registered("BTCUSD"), pid, { call: registeredText("BTCUSD"), note: viaNote });
+    const symbol = examples().symbol();
+    const pid = await startWorker(symbol);
+    assertEqual(registered(symbol), pid, { call: registeredText(symbol), note: viaNote });
     await crash(pid);
-    assertEqual(registered("BTCUSD"), null, {
-      call: `Process.exit(worker, "kill"); ${registeredText("BTCUSD")}`,
+    assertEqual(registered(symbol), null, {
+      call: `Process.exit(worker, "kill"); ${registeredText(symbol)}`,
       note: { es: "El Registry borra el nombre de un proceso que termina.", en: "The Registry removes the name of a process that exits." },
     });
   });
 
   it("should start a new worker for the symbol after a crash", async () => {
-    const old = await startWorker("BTCUSD");
+    const symbol = examples().symbol();
+    const old = await startWorker(symbol);
     await crash(old);
-    const pid = await startWorker("BTCUSD");
-    assertEqual(pid === old, false, { call: `Process.exit(worker, "kill"); (await PriceWorker.startLink("BTCUSD")) === worker` });
-    assertEqual(registered("BTCUSD"), pid, { call: registeredText("BTCUSD"), note: viaNote });
-    assertEqual(
-      await Sys.getState(pid),
-      { symbol: "BTCUSD", price: null },
-      { call: `Sys.getState(await PriceWorker.startLink("BTCUSD"))` },
-    );
+    const pid = await startWorker(symbol);
+    assertEqual(pid === old, false, { call: `Process.exit(worker, "kill"); (await PriceWorker.startLink(${q(symbol)})) === worker` });
+    assertEqual(registered(symbol), pid, { call: registeredText(symbol), note: viaNote });
+    assertEqual(await Sys.getState(pid), { symbol, price: null }, { call: `Sys.getState(await PriceWorker.startLink(${q(symbol)}))` });
   });
 });
 
@@ -246,19 +268,21 @@ gradeTask(5, () => {
   };
 
   it("should start the worker under the supervisor, reachable by its symbol", async () => {
+    const symbol = examples().symbol();
     const sup = await startSupervisor();
-    const pid = await startSupervised(sup, "BTCUSD");
+    const pid = await startSupervised(sup, symbol);
     const children = (await DynamicSupervisor.whichChildren(sup)).map((child) => child.pid);
     assertEqual(children, [pid], { call: `(await DynamicSupervisor.whichChildren(supervisor)).map((c) => c.pid)`, note: supervisedNote });
-    assertEqual(registered("BTCUSD"), pid, { call: registeredText("BTCUSD"), note: viaNote });
+    assertEqual(registered(symbol), pid, { call: registeredText(symbol), note: viaNote });
   });
 
   it("should restart a crashed worker, reachable by its symbol again", async () => {
+    const symbol = examples().symbol();
     const sup = await startSupervisor();
-    const old = await startSupervised(sup, "BTCUSD");
+    const old = await startSupervised(sup, symbol);
     await crash(old, sup);
-    const now = registered("BTCUSD");
-    const call = `Process.exit(worker, "kill"); ${registeredText("BTCUSD")}`;
+    const now = registered(symbol);
+    const call = `Process.exit(worker, "kill"); ${registeredText(symbol)}`;
     if (now === null) {
       fail({
         es: `${call}\nNadie tiene el símbolo tras la caída: el supervisor no reinició el worker.\nPista: ${supervisedNote.es} No uses restart: "temporary".`,
@@ -266,20 +290,23 @@ gradeTask(5, () => {
       });
     }
     assertEqual(now === old, false, { call: `${call} === worker` });
-    assertEqual(await Sys.getState(now), { symbol: "BTCUSD", price: null }, { call: `Sys.getState(${registeredText("BTCUSD")})` });
+    assertEqual(await Sys.getState(now), { symbol, price: null }, { call: `Sys.getState(${registeredText(symbol)})` });
   });
 
   it("should restart only the crashed worker", async () => {
+    const ex = examples();
+    const [crashed, kept] = ex.symbols(2) as [string, string];
+    const price = ex.price();
     const sup = await startSupervisor();
-    const btc = await startSupervised(sup, "BTCUSD");
-    const eth = await startSupervised(sup, "ETHUSD");
-    await Sys.replaceState(eth, (state) => ({ ...(state as PriceWorker.PriceWorkerState), price: 3456.78 }));
-    await crash(btc, sup);
-    assertEqual(registered("ETHUSD"), eth, { call: `Process.exit(btcWorker, "kill"); ${registeredText("ETHUSD")}` });
-    assertEqual(await Sys.getState(eth), { symbol: "ETHUSD", price: 3456.78 }, { call: "Sys.getState(ethWorker)" });
-    const restarted = registered("BTCUSD");
-    assertEqual(restarted !== null && restarted !== btc, true, {
-      call: `${registeredText("BTCUSD")} !== btcWorker`,
+    const crashedWorker = await startSupervised(sup, crashed);
+    const keptWorker = await startSupervised(sup, kept);
+    await Sys.replaceState(keptWorker, (state) => ({ ...(state as PriceWorker.PriceWorkerState), price }));
+    await crash(crashedWorker, sup);
+    assertEqual(registered(kept), keptWorker, { call: `Process.exit(${q(crashed)} worker, "kill"); ${registeredText(kept)}` });
+    assertEqual(await Sys.getState(keptWorker), { symbol: kept, price }, { call: `Sys.getState(${q(kept)} worker)` });
+    const restarted = registered(crashed);
+    assertEqual(restarted !== null && restarted !== crashedWorker, true, {
+      call: `${registeredText(crashed)} !== ${q(crashed)} worker`,
       note: { es: "El worker caído vuelve con un pid nuevo.", en: "The crashed worker comes back with a new pid." },
     });
   });

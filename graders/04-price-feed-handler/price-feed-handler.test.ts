@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, it } from "vitest";
-import { assertEqual, assertModel, captureLogs, fail, gradeTask, type Text, useFakeClock } from "#grading";
+import { assertEqual, assertModel, captureLogs, examples, fail, gradeTask, type Text, useFakeClock } from "#grading";
 import * as Feed from "#impl/04-price-feed-handler/price-feed-handler.ts";
 import { GenServer, type LogEntry, type Pid, Probe, Process, Registry, type RegistryProtocol } from "#runtime";
 
@@ -41,7 +41,7 @@ function reasonOf(error: unknown): string {
 }
 
 /** Starts `symbol`'s handler for this test (stopped after it), its start-up log kept off the console. */
-async function startHandler(symbol = "BTCUSD"): Promise<Handler> {
+async function startHandler(symbol: string): Promise<Handler> {
   const call = `PriceFeedHandler.startLink(${JSON.stringify(symbol)})`;
   let pid: Handler | null = null;
   let failure: unknown = null;
@@ -102,6 +102,10 @@ async function takeTicks(probe: Probe): Promise<unknown[]> {
 /** Pids in a fixed order, to compare subscriber lists as sets. */
 const sorted = (pids: readonly unknown[]): string[] => pids.map(String).sort();
 
+const q = (text: string): string => JSON.stringify(text);
+
+const update = (symbol: string, price: number): string => `PriceFeedHandler.updatePrice(${q(symbol)}, ${price})`;
+
 const tick = (symbol: string, price: number, timestamp: number): Feed.Tick => ({ type: "tick", symbol, price, timestamp });
 
 const tickNote: Text = {
@@ -116,21 +120,23 @@ const viaNote: Text = {
 
 gradeTask(1, () => {
   it("should register the handler under its symbol in the Registry", async () => {
+    const symbol = examples().symbol();
     assertEqual(Feed.FEED_REGISTRY, FEED_REGISTRY, { call: "PriceFeedHandler.FEED_REGISTRY" });
-    const pid = await startHandler("BTCUSD");
-    assertEqual(GenServer.whereis(Registry.via(FEED_REGISTRY, "BTCUSD")), pid, {
-      call: `GenServer.whereis(Registry.via(FEED_REGISTRY, "BTCUSD")) // PriceFeedHandler.startLink("BTCUSD")`,
+    const pid = await startHandler(symbol);
+    assertEqual(GenServer.whereis(Registry.via(FEED_REGISTRY, symbol)), pid, {
+      call: `GenServer.whereis(Registry.via(FEED_REGISTRY, ${q(symbol)})) // PriceFeedHandler.startLink(${q(symbol)})`,
       note: viaNote,
     });
   });
 
   it("should start with no price, no update, no ticks and no subscribers", async () => {
-    await startHandler("ETHUSD");
+    const symbol = examples().symbol();
+    await startHandler(symbol);
     assertEqual(
-      await stateOf("ETHUSD", `PriceFeedHandler.startLink("ETHUSD")`),
-      { symbol: "ETHUSD", lastPrice: null, lastUpdate: null, tickCount: 0, subscribers: [] },
+      await stateOf(symbol, `PriceFeedHandler.startLink(${q(symbol)})`),
+      { symbol, lastPrice: null, lastUpdate: null, tickCount: 0, subscribers: [] },
       {
-        call: `await PriceFeedHandler.getState("ETHUSD")`,
+        call: `await PriceFeedHandler.getState(${q(symbol)})`,
         note: {
           es: "init devuelve ok({ symbol, lastPrice: null, lastUpdate: null, tickCount: 0, subscribers: [] }); getState responde con el estado.",
           en: "init returns ok({ symbol, lastPrice: null, lastUpdate: null, tickCount: 0, subscribers: [] }); getState replies with the state.",
@@ -142,12 +148,13 @@ gradeTask(1, () => {
 
 gradeTask(2, () => {
   it("should answer ok to subscribe and list the calling process as a subscriber", async () => {
-    await startHandler();
+    const symbol = examples().symbol();
+    await startHandler(symbol);
     const probe = startProbe();
-    await subscribe(probe, "BTCUSD", "probe");
-    const state = await stateOf("BTCUSD", "subscribe");
+    await subscribe(probe, symbol, "probe");
+    const state = await stateOf(symbol, "subscribe");
     assertEqual(sorted(state.subscribers), [String(probe.pid)], {
-      call: `(await PriceFeedHandler.getState("BTCUSD")).subscribers // probe.pid = ${String(probe.pid)}`,
+      call: `(await PriceFeedHandler.getState(${q(symbol)})).subscribers // probe.pid = ${String(probe.pid)}`,
       note: {
         es: "subscribe envía self(): el proceso que llama (aquí, la probe), no el servidor.",
         en: "subscribe sends self(): the calling process (here, the probe), not the server.",
@@ -156,41 +163,49 @@ gradeTask(2, () => {
   });
 
   it("should send every subscriber a tick with symbol, price and timestamp", async () => {
-    await startHandler();
-    const first = startProbe();
-    const second = startProbe();
-    await subscribe(first, "BTCUSD", "probe1");
-    await subscribe(second, "BTCUSD", "probe2");
-    await clock().tickAsync(1500);
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    // Before the first heartbeat, so that only the update happens meanwhile.
+    const wait = ex.int(1, HEARTBEAT - 1);
+    await startHandler(symbol);
+    const subscribers = Array.from({ length: ex.int(2, 4) }, (_, i) => ({ name: `probe${i + 1}`, probe: startProbe() }));
+    for (const { name, probe } of subscribers) await subscribe(probe, symbol, name);
+    await clock().tickAsync(wait);
     const at = clock().now;
-    Feed.updatePrice("BTCUSD", 67543.21);
-    await stateOf("BTCUSD", `PriceFeedHandler.updatePrice("BTCUSD", 67543.21)`);
-    for (const [name, probe] of [
-      ["probe1", first],
-      ["probe2", second],
-    ] as const) {
-      assertEqual(await takeTicks(probe), [tick("BTCUSD", 67543.21, at)], {
-        call: `PriceFeedHandler.updatePrice("BTCUSD", 67543.21) // ${name}`,
+    Feed.updatePrice(symbol, price);
+    await stateOf(symbol, update(symbol, price));
+    for (const { name, probe } of subscribers) {
+      assertEqual(await takeTicks(probe), [tick(symbol, price, at)], {
+        call: `/* ${wait} ms */ ${update(symbol, price)} // ${name}`,
         note: tickNote,
       });
     }
   });
 
   it("should record the last price, when it came and how many came", async () => {
-    await startHandler("AAPL");
-    Feed.updatePrice("AAPL", 189.5);
-    await clock().tickAsync(2000);
-    const at = clock().now;
-    Feed.updatePrice("AAPL", 190.25);
-    const state = await stateOf(
-      "AAPL",
-      `PriceFeedHandler.updatePrice("AAPL", 189.5); … 2000 ms …; PriceFeedHandler.updatePrice("AAPL", 190.25)`,
-    );
+    const ex = examples();
+    const symbol = ex.symbol();
+    const prices = ex.prices(ex.int(2, 5));
+    await startHandler(symbol);
+    const steps: string[] = [];
+    let at = clock().now;
+    for (const [i, price] of prices.entries()) {
+      if (i > 0) {
+        // At most 4 × 7000 ms in all: no heartbeat comes in between.
+        const wait = ex.int(1, 7_000);
+        await clock().tickAsync(wait);
+        steps.push(`… ${wait} ms …`);
+      }
+      at = clock().now;
+      Feed.updatePrice(symbol, price);
+      steps.push(update(symbol, price));
+    }
+    const state = await stateOf(symbol, steps.join("; "));
     assertEqual(
       { lastPrice: state.lastPrice, lastUpdate: state.lastUpdate, tickCount: state.tickCount },
-      { lastPrice: 190.25, lastUpdate: at, tickCount: 2 },
+      { lastPrice: prices[prices.length - 1] ?? null, lastUpdate: at, tickCount: prices.length },
       {
-        call: `const { lastPrice, lastUpdate, tickCount } = await PriceFeedHandler.getState("AAPL")`,
+        call: `${steps.join("; ")}; const { lastPrice, lastUpdate, tickCount } = await PriceFeedHandler.getState(${q(symbol)})`,
         note: {
           es: "Cada actualización guarda lastPrice, lastUpdate = now() y suma uno a tickCount.",
           en: "Each update keeps lastPrice, lastUpdate = now() and adds one to tickCount.",
@@ -200,22 +215,27 @@ gradeTask(2, () => {
   });
 
   it("should notify a subscriber once even if it subscribed twice", async () => {
-    await startHandler();
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    await startHandler(symbol);
     const probe = startProbe();
-    await subscribe(probe, "BTCUSD", "probe");
-    await subscribe(probe, "BTCUSD", "probe");
+    await subscribe(probe, symbol, "probe");
+    await subscribe(probe, symbol, "probe");
     const at = clock().now;
-    Feed.updatePrice("BTCUSD", 101.5);
-    const state = await stateOf("BTCUSD", `PriceFeedHandler.updatePrice("BTCUSD", 101.5)`);
+    Feed.updatePrice(symbol, price);
+    const state = await stateOf(symbol, update(symbol, price));
     const note: Text = {
       es: "subscribe es idempotente: si el proceso ya está suscrito, no lo añadas otra vez (el Enum.uniq del capítulo).",
       en: "subscribe is idempotent: if the process is already subscribed, do not add it again (the chapter's Enum.uniq).",
     };
-    assertEqual(await takeTicks(probe), [tick("BTCUSD", 101.5, at)], {
-      call: `await probe.run(() => PriceFeedHandler.subscribe("BTCUSD")) /* ×2 */; PriceFeedHandler.updatePrice("BTCUSD", 101.5) // probe`,
+    assertEqual(await takeTicks(probe), [tick(symbol, price, at)], {
+      call: `await probe.run(() => PriceFeedHandler.subscribe(${q(symbol)})) /* ×2 */; ${update(symbol, price)} // probe`,
       note,
     });
-    assertEqual(sorted(state.subscribers), [String(probe.pid)], { call: `(await PriceFeedHandler.getState("BTCUSD")).subscribers`, note });
+    assertEqual(sorted(state.subscribers), [String(probe.pid)], {
+      call: `(await PriceFeedHandler.getState(${q(symbol)})).subscribers`,
+      note,
+    });
   });
 });
 
@@ -226,52 +246,56 @@ gradeTask(3, () => {
   };
 
   it("should drop a subscriber that dies", async () => {
-    await startHandler();
+    const symbol = examples().symbol();
+    await startHandler(symbol);
     const gone = startProbe();
     const stays = startProbe();
-    await subscribe(gone, "BTCUSD", "probe1");
-    await subscribe(stays, "BTCUSD", "probe2");
+    await subscribe(gone, symbol, "probe1");
+    await subscribe(stays, symbol, "probe2");
     let after: State | null = null;
     await captureLogs(async () => {
       gone.stop();
-      after = await stateOf("BTCUSD", "probe1.stop()");
+      after = await stateOf(symbol, "probe1.stop()");
     });
     assertEqual(sorted((after as State | null)?.subscribers ?? []), [String(stays.pid)], {
-      call: `probe1.stop(); (await PriceFeedHandler.getState("BTCUSD")).subscribers // probe1 = ${String(gone.pid)}, probe2 = ${String(stays.pid)}`,
+      call: `probe1.stop(); (await PriceFeedHandler.getState(${q(symbol)})).subscribers // probe1 = ${String(gone.pid)}, probe2 = ${String(stays.pid)}`,
       note: downNote,
     });
   });
 
   it("should keep notifying the live subscribers after one dies", async () => {
-    await startHandler();
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    await startHandler(symbol);
     const gone = startProbe();
     const stays = startProbe();
-    await subscribe(gone, "BTCUSD", "probe1");
-    await subscribe(stays, "BTCUSD", "probe2");
+    await subscribe(gone, symbol, "probe1");
+    await subscribe(stays, symbol, "probe2");
     await captureLogs(async () => {
       gone.stop();
-      await stateOf("BTCUSD", "probe1.stop()");
+      await stateOf(symbol, "probe1.stop()");
     });
     const at = clock().now;
-    Feed.updatePrice("BTCUSD", 67543.21);
-    await stateOf("BTCUSD", `PriceFeedHandler.updatePrice("BTCUSD", 67543.21)`);
-    assertEqual(await takeTicks(stays), [tick("BTCUSD", 67543.21, at)], {
-      call: `probe1.stop(); PriceFeedHandler.updatePrice("BTCUSD", 67543.21) // probe2`,
+    Feed.updatePrice(symbol, price);
+    await stateOf(symbol, update(symbol, price));
+    assertEqual(await takeTicks(stays), [tick(symbol, price, at)], {
+      call: `probe1.stop(); ${update(symbol, price)} // probe2`,
     });
   });
 
   it("should drop a subscriber that subscribed twice once it dies", async () => {
-    await startHandler();
+    const symbol = examples().symbol();
+    await startHandler(symbol);
     const gone = startProbe();
-    await subscribe(gone, "BTCUSD", "probe");
-    await subscribe(gone, "BTCUSD", "probe");
+    await subscribe(gone, symbol, "probe");
+    await subscribe(gone, symbol, "probe");
     let after: State | null = null;
     await captureLogs(async () => {
       gone.stop();
-      after = await stateOf("BTCUSD", "probe.stop()");
+      after = await stateOf(symbol, "probe.stop()");
     });
     assertEqual((after as State | null)?.subscribers, [], {
-      call: `probe.stop(); (await PriceFeedHandler.getState("BTCUSD")).subscribers`,
+      call: `probe.stop(); (await PriceFeedHandler.getState(${q(symbol)})).subscribers`,
       note: downNote,
     });
   });
@@ -286,37 +310,49 @@ gradeTask(4, () => {
 
   const levels = (lines: readonly { level: string }[]): string[] => lines.map((line) => line.level);
 
+  /** The times of the heartbeats after `from` up to `to` (both multiples of the heartbeat), as a comment says them. */
+  const beats = (from: number, to: number): string =>
+    Array.from({ length: (to - from) / HEARTBEAT }, (_, i) => from + (i + 1) * HEARTBEAT).join(", ");
+
   it("should warn at 30 s, not before, when no data has arrived yet", async () => {
-    const pid = await startHandler();
+    const symbol = examples().symbol();
+    const pid = await startHandler(symbol);
     const before = await heartbeatLogs(pid, () => clock().tickAsync(HEARTBEAT - 1));
     assertEqual(before, [], {
-      call: "// t = 29999 ms: Logger",
+      call: `PriceFeedHandler.startLink(${q(symbol)}) // t = 29999 ms: Logger`,
       note: { es: "El primer heartbeat llega a los 30000 ms, no antes.", en: "The first heartbeat comes at 30000 ms, not before." },
     });
     const at = await heartbeatLogs(pid, () => clock().tickAsync(1));
     assertEqual(levels(at), ["warn"], {
       call: `// t = 30000 ms: Logger ${JSON.stringify(at)}`,
       note: {
-        es: 'A los 30000 ms, sin datos todavía, el heartbeat escribe una línea con Logger.warn ("[BTCUSD] No data received yet").',
-        en: 'At 30000 ms, with no data yet, the heartbeat writes a line with Logger.warn ("[BTCUSD] No data received yet").',
+        es: `A los 30000 ms, sin datos todavía, el heartbeat escribe una línea con Logger.warn ("[${symbol}] No data received yet").`,
+        en: `At 30000 ms, with no data yet, the heartbeat writes a line with Logger.warn ("[${symbol}] No data received yet").`,
       },
     });
-    assertEqual(at[0]?.message.includes("BTCUSD"), true, {
+    assertEqual(at[0]?.message.includes(symbol), true, {
       call: `// t = 30000 ms: Logger ${JSON.stringify(at[0]?.message)}`,
-      note: { es: "La línea nombra el símbolo.", en: "The line names the symbol." },
+      note: { es: `La línea nombra el símbolo, ${symbol}.`, en: `The line names the symbol, ${symbol}.` },
     });
   });
 
   it("should beat every 30 s, re-arming the timer each time, and leave none once stopped", async () => {
-    const pid = await startHandler();
-    const lines = await heartbeatLogs(pid, () => clock().tickAsync(5 * HEARTBEAT));
-    assertEqual(levels(lines), ["warn", "warn", "warn", "warn", "warn"], {
-      call: `// t = 150000 ms: Logger ${JSON.stringify(lines)}`,
-      note: {
-        es: 'sendAfter dispara una sola vez: cada heartbeat debe programar el siguiente, con Process.sendAfter(self(), { type: "heartbeat" }, 30000).',
-        en: 'sendAfter fires only once: each heartbeat should schedule the next one, with Process.sendAfter(self(), { type: "heartbeat" }, 30000).',
+    const ex = examples();
+    const symbol = ex.symbol();
+    const count = ex.int(3, 6);
+    const pid = await startHandler(symbol);
+    const lines = await heartbeatLogs(pid, () => clock().tickAsync(count * HEARTBEAT));
+    assertEqual(
+      levels(lines),
+      Array.from({ length: count }, () => "warn"),
+      {
+        call: `PriceFeedHandler.startLink(${q(symbol)}) // t = ${count * HEARTBEAT} ms: Logger ${JSON.stringify(lines)}`,
+        note: {
+          es: 'sendAfter dispara una sola vez: cada heartbeat debe programar el siguiente, con Process.sendAfter(self(), { type: "heartbeat" }, 30000).',
+          en: 'sendAfter fires only once: each heartbeat should schedule the next one, with Process.sendAfter(self(), { type: "heartbeat" }, 30000).',
+        },
       },
-    });
+    );
     await GenServer.stop(pid);
     assertEqual(clock().countTimers(), 0, {
       call: "await GenServer.stop(pid); clock.countTimers()",
@@ -328,12 +364,17 @@ gradeTask(4, () => {
   });
 
   it("should log debug while data is fresh, even exactly 60 s after the last update", async () => {
-    const pid = await startHandler();
-    Feed.updatePrice("BTCUSD", 67543.21);
-    await stateOf("BTCUSD", `PriceFeedHandler.updatePrice("BTCUSD", 67543.21)`);
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    // The update comes right after a heartbeat, so the second heartbeat after it finds data exactly 60 s old.
+    const updatedAt = ex.int(0, 2) * HEARTBEAT;
+    const pid = await startHandler(symbol);
+    await heartbeatLogs(pid, () => clock().tickAsync(updatedAt));
+    Feed.updatePrice(symbol, price);
+    await stateOf(symbol, update(symbol, price));
     const lines = await heartbeatLogs(pid, () => clock().tickAsync(2 * HEARTBEAT));
     assertEqual(levels(lines), ["debug", "debug"], {
-      call: `PriceFeedHandler.updatePrice("BTCUSD", 67543.21) /* t = 0 ms */ // t = 30000, 60000 ms: Logger ${JSON.stringify(lines)}`,
+      call: `${update(symbol, price)} /* t = ${updatedAt} ms */ // t = ${beats(updatedAt, updatedAt + 2 * HEARTBEAT)} ms: Logger ${JSON.stringify(lines)}`,
       note: {
         es: "Con datos recientes el heartbeat usa Logger.debug. Stale es más de 60000 ms sin datos (now() - lastUpdate > 60000): a los 60000 exactos aún no.",
         en: "With recent data the heartbeat uses Logger.debug. Stale is more than 60000 ms without data (now() - lastUpdate > 60000): at exactly 60000 not yet.",
@@ -342,21 +383,26 @@ gradeTask(4, () => {
   });
 
   it("should log an error with STALE after more than 60 s without data", async () => {
-    const pid = await startHandler();
-    await clock().tickAsync(10_000);
-    Feed.updatePrice("BTCUSD", 67543.21);
-    await stateOf("BTCUSD", `PriceFeedHandler.updatePrice("BTCUSD", 67543.21)`);
-    const lines = await heartbeatLogs(pid, () => clock().tickAsync(3 * HEARTBEAT - 10_000));
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    // Before the first heartbeat: the heartbeats at 30 and 60 s find fresh data, the one at 90 s stale data.
+    const updatedAt = ex.int(1, HEARTBEAT - 1);
+    const age = 3 * HEARTBEAT - updatedAt;
+    const pid = await startHandler(symbol);
+    await clock().tickAsync(updatedAt);
+    Feed.updatePrice(symbol, price);
+    await stateOf(symbol, update(symbol, price));
+    const lines = await heartbeatLogs(pid, () => clock().tickAsync(age));
     assertEqual(levels(lines), ["debug", "debug", "error"], {
-      call: `PriceFeedHandler.updatePrice("BTCUSD", 67543.21) /* t = 10000 ms */ // t = 30000, 60000, 90000 ms: Logger ${JSON.stringify(lines)}`,
+      call: `${update(symbol, price)} /* t = ${updatedAt} ms */ // t = ${beats(0, 3 * HEARTBEAT)} ms: Logger ${JSON.stringify(lines)}`,
       note: {
-        es: "A los 90000 ms hace 80000 ms del último dato (más de 60000): Logger.error. A los 30000 y 60000, Logger.debug.",
-        en: "At 90000 ms the last data is 80000 ms old (more than 60000): Logger.error. At 30000 and 60000, Logger.debug.",
+        es: `A los 90000 ms hace ${age} ms del último dato (más de 60000): Logger.error. A los 30000 y 60000, Logger.debug.`,
+        en: `At 90000 ms the last data is ${age} ms old (more than 60000): Logger.error. At 30000 and 60000, Logger.debug.`,
       },
     });
     assertEqual(lines[2]?.message.includes("STALE"), true, {
       call: `// t = 90000 ms: Logger ${JSON.stringify(lines[2]?.message)}`,
-      note: { es: 'El error contiene STALE: "[BTCUSD] Data is STALE!".', en: 'The error contains STALE: "[BTCUSD] Data is STALE!".' },
+      note: { es: `El error contiene STALE: "[${symbol}] Data is STALE!".`, en: `The error contains STALE: "[${symbol}] Data is STALE!".` },
     });
   });
 });
@@ -366,62 +412,68 @@ gradeTask(5, () => {
   type Model = { subscribed: Set<number>; dead: Set<number> };
   type Real = { probes: Probe[] };
 
-  const subscribeCommand = fc.nat({ max: PROBES - 1 }).map(
-    (i): fc.AsyncCommand<Model, Real> => ({
-      check: (model) => !model.dead.has(i),
-      run: async (model, real) => {
-        const probe = real.probes[i] as Probe;
-        assertEqual(await probe.run(() => Feed.subscribe("BTCUSD")), "ok", {
-          call: `await probe${i}.run(() => PriceFeedHandler.subscribe("BTCUSD"))`,
-        });
-        model.subscribed.add(i);
-      },
-      toString: () => `await probe${i}.run(() => PriceFeedHandler.subscribe("BTCUSD"))`,
-    }),
-  );
+  /** The commands of a model run on `symbol`'s handler. */
+  function commandsFor(symbol: string): fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] {
+    const subscribeCode = (i: number): string => `await probe${i}.run(() => PriceFeedHandler.subscribe(${q(symbol)}))`;
 
-  const dieCommand = fc.nat({ max: PROBES - 1 }).map(
-    (i): fc.AsyncCommand<Model, Real> => ({
-      check: (model) => !model.dead.has(i),
-      run: async (model, real) => {
-        (real.probes[i] as Probe).stop("shutdown");
-        model.dead.add(i);
-        model.subscribed.delete(i);
-      },
-      toString: () => `probe${i}.stop("shutdown")`,
-    }),
-  );
+    const subscribeCommand = fc.nat({ max: PROBES - 1 }).map(
+      (i): fc.AsyncCommand<Model, Real> => ({
+        check: (model) => !model.dead.has(i),
+        run: async (model, real) => {
+          const probe = real.probes[i] as Probe;
+          assertEqual(await probe.run(() => Feed.subscribe(symbol)), "ok", { call: subscribeCode(i) });
+          model.subscribed.add(i);
+        },
+        toString: () => subscribeCode(i),
+      }),
+    );
 
-  const updateCommand = fc.integer({ min: 1, max: 1_000_000 }).map((cents): fc.AsyncCommand<Model, Real> => {
-    const price = cents / 100;
-    const code = `PriceFeedHandler.updatePrice("BTCUSD", ${price})`;
-    return {
-      check: () => true,
-      run: async (model, real) => {
-        const at = clock().now;
-        Feed.updatePrice("BTCUSD", price);
-        const state = await Feed.getState("BTCUSD");
-        const live = [...model.subscribed].sort().map((i) => String((real.probes[i] as Probe).pid));
-        assertEqual(sorted(state.subscribers), live.sort(), {
-          call: `(await PriceFeedHandler.getState("BTCUSD")).subscribers // ${real.probes.map((probe, n) => `probe${n} = ${String(probe.pid)}`).join(", ")}`,
-          note: { es: "Solo los suscriptores vivos, cada uno una vez.", en: "Only the live subscribers, each one once." },
-        });
-        for (const [i, probe] of real.probes.entries()) {
-          if (model.dead.has(i)) continue;
-          const expected = model.subscribed.has(i) ? [tick("BTCUSD", price, at)] : [];
-          assertEqual(await takeTicks(probe), expected, { call: `${code} // probe${i}` });
-        }
-      },
-      toString: () => code,
-    };
-  });
+    const dieCommand = fc.nat({ max: PROBES - 1 }).map(
+      (i): fc.AsyncCommand<Model, Real> => ({
+        check: (model) => !model.dead.has(i),
+        run: async (model, real) => {
+          (real.probes[i] as Probe).stop("shutdown");
+          model.dead.add(i);
+          model.subscribed.delete(i);
+        },
+        toString: () => `probe${i}.stop("shutdown")`,
+      }),
+    );
+
+    const updateCommand = fc.integer({ min: 1, max: 1_000_000 }).map((cents): fc.AsyncCommand<Model, Real> => {
+      const price = cents / 100;
+      const code = update(symbol, price);
+      return {
+        check: () => true,
+        run: async (model, real) => {
+          const at = clock().now;
+          Feed.updatePrice(symbol, price);
+          const state = await Feed.getState(symbol);
+          const live = [...model.subscribed].sort().map((i) => String((real.probes[i] as Probe).pid));
+          assertEqual(sorted(state.subscribers), live.sort(), {
+            call: `(await PriceFeedHandler.getState(${q(symbol)})).subscribers // ${real.probes.map((probe, n) => `probe${n} = ${String(probe.pid)}`).join(", ")}`,
+            note: { es: "Solo los suscriptores vivos, cada uno una vez.", en: "Only the live subscribers, each one once." },
+          });
+          for (const [i, probe] of real.probes.entries()) {
+            if (model.dead.has(i)) continue;
+            const expected = model.subscribed.has(i) ? [tick(symbol, price, at)] : [];
+            assertEqual(await takeTicks(probe), expected, { call: `${code} // probe${i}` });
+          }
+        },
+        toString: () => code,
+      };
+    });
+
+    return [subscribeCommand, dieCommand, updateCommand];
+  }
 
   it("should deliver each update once to each live subscriber and to no dead one, in any sequence", async () => {
+    const symbol = examples().symbol();
     // The handler logs each probe's death: kept off the console.
     await captureLogs(() =>
       assertModel<Model, Real>({
         setup: async () => {
-          const handler = await startHandler();
+          const handler = await startHandler(symbol);
           const real: Real = { probes: Array.from({ length: PROBES }, () => Probe.start()) };
           return {
             model: { subscribed: new Set(), dead: new Set() },
@@ -432,8 +484,9 @@ gradeTask(5, () => {
             },
           };
         },
-        commands: [subscribeCommand, dieCommand, updateCommand],
-        numRuns: 30,
+        commands: commandsFor(symbol),
+        // Short sequences are the common case: enough runs that a subscriber dying before an update is always tried.
+        numRuns: 100,
         maxCommands: 20,
       }),
     );

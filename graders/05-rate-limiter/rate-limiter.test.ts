@@ -1,9 +1,14 @@
 import fc from "fast-check";
 import { afterEach, it } from "vitest";
-import { assertEqual, assertModel, assertRejects, gradeTask, type Text, t, useFakeClock } from "#grading";
+import { assertEqual, assertModel, assertRejects, type Examples, examples, gradeTask, type Text, t, useFakeClock } from "#grading";
 import * as RateLimiter from "#impl/05-rate-limiter/rate-limiter.ts";
 import { GenServer, type Pid, StartError } from "#runtime";
 import { type CheckResult, LimiterModel } from "./model.ts";
+
+// Every example value (keys, limits, windows, intervals, how many requests) is drawn from the grading seed with
+// examples(): a fresh seed shows the implementation examples nobody could know in advance, so canned answers fail.
+// The deliberate edge cases stay literal: the exact boundaries t0 + windowMs - 1 and t0 + windowMs, limit 1, the
+// invalid options and keys, and "__proto__"-like keys.
 
 type Limiter = Pid<RateLimiter.RateLimiterProtocol>;
 type Options = RateLimiter.RateLimiterOptions;
@@ -37,7 +42,28 @@ async function startLimiter(options: Options): Promise<Limiter> {
   return pid;
 }
 
-/** Checks `key` `times` times in a row and asserts every answer. */
+/** The prefixes of drawn keys, so that they read like what a service limits ("ip:4821", "api:77"). */
+const KEY_PREFIXES = ["user", "ip", "api", "client"] as const;
+
+/** `count` distinct client keys drawn from the seed. */
+function drawKeys(ex: Examples, count: number): string[] {
+  const keys = new Set<string>();
+  while (keys.size < count) keys.add(ex.key(ex.pick(KEY_PREFIXES)));
+  return [...keys];
+}
+
+function drawKey(ex: Examples): string {
+  return ex.key(ex.pick(KEY_PREFIXES));
+}
+
+/** A window length in ms: long enough for ticks of a few ms to stand apart, short for the fake clock. */
+function drawWindow(ex: Examples): number {
+  return ex.int(200, 5_000);
+}
+
+/** A key as written in code. */
+const quoted = (key: string): string => JSON.stringify(key);
+
 /** Checks `key` once per expected answer, in a row, and asserts each; `when` says when, as code (`t0 + 999`). */
 async function expectChecks(
   limiter: Limiter,
@@ -49,7 +75,7 @@ async function expectChecks(
   for (const [i, want] of expected.entries()) {
     const actual = await RateLimiter.check(limiter, key);
     const nth = t({ es: `petición nº ${i + 1}`, en: `request #${i + 1}` });
-    const call = `RateLimiter.check(limiter, ${JSON.stringify(key)}) // ${nth}${when === "" ? "" : `, ${when}`}`;
+    const call = `RateLimiter.check(limiter, ${quoted(key)}) // ${nth}${when === "" ? "" : `, ${when}`}`;
     assertEqual(actual, want, note === undefined ? { call } : { call, note });
   }
 }
@@ -64,9 +90,16 @@ async function expectTracked(limiter: Limiter, expected: number, when: Text | st
 
 const BAD_VALUES: readonly unknown[] = [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "10"];
 
+/** The fixed bad values, plus a negative, a fraction and a numeric string drawn from the seed. */
+function badValues(ex: Examples): unknown[] {
+  return [...BAD_VALUES, -ex.int(2, 100_000), ex.int(2, 9_999) + ex.pick([0.25, 0.5, 0.75]), String(ex.int(11, 9_999))];
+}
+
 async function assertBadOption(clock: Clock, option: "limit" | "windowMs" | "cleanupIntervalMs"): Promise<void> {
-  for (const value of BAD_VALUES) {
-    const options = { limit: 3, windowMs: 1_000, name: LIMITER_NAME, [option]: value } as Options;
+  const ex = examples();
+  const valid = { limit: ex.int(1, 20), windowMs: drawWindow(ex) };
+  for (const value of badValues(ex)) {
+    const options = { ...valid, name: LIMITER_NAME, [option]: value } as Options;
     const call = `RateLimiter.start(${optionsText(options)})`;
     const shown = typeof value === "string" ? value : String(value);
     await assertRejects(() => startLimiter(options), {
@@ -99,15 +132,25 @@ gradeTask(1, () => {
   const clock = useFakeClock();
 
   it("should start with valid options and answer ok to a first check", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    assertEqual(await RateLimiter.check(limiter, "a"), "ok", {
-      call: `RateLimiter.check(limiter, "a") // limit: 3`,
+    const ex = examples();
+    const options = { limit: ex.int(1, 20), windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP };
+    const key = drawKey(ex);
+    const limiter = await startLimiter(options);
+    assertEqual(await RateLimiter.check(limiter, key), "ok", {
+      call: `RateLimiter.check(limiter, ${quoted(key)}) // limiter = RateLimiter.start(${optionsText(options)})`,
       note: { es: "La primera petición de una clave siempre se permite.", en: "The first request of a key is always allowed." },
     });
   });
 
   it("should register the server under the name option", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP, name: LIMITER_NAME });
+    const ex = examples();
+    const key = drawKey(ex);
+    const limiter = await startLimiter({
+      limit: ex.int(1, 20),
+      windowMs: drawWindow(ex),
+      cleanupIntervalMs: NO_CLEANUP,
+      name: LIMITER_NAME,
+    });
     assertEqual(GenServer.whereis(LIMITER_NAME), limiter, {
       call: `GenServer.whereis("RateLimiterUnderTest")`,
       note: {
@@ -115,7 +158,7 @@ gradeTask(1, () => {
         en: "Pass { name } to GenServer.start when the options have one.",
       },
     });
-    assertEqual(await RateLimiter.check(LIMITER_NAME, "a"), "ok", { call: `RateLimiter.check("RateLimiterUnderTest", "a")` });
+    assertEqual(await RateLimiter.check(LIMITER_NAME, key), "ok", { call: `RateLimiter.check("RateLimiterUnderTest", ${quoted(key)})` });
   });
 
   it("should reject a limit that is not a positive integer, naming the option and the value", async () => {
@@ -131,17 +174,24 @@ gradeTask(1, () => {
   });
 
   it("should reject a key that is not a string and keep serving with its state intact", async () => {
-    const limiter = await startLimiter({ limit: 2, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", ["ok"], undefined);
-    for (const [fn, bad] of [
+    const ex = examples();
+    const limit = ex.int(2, 8);
+    const before = ex.int(1, limit - 1);
+    const key = drawKey(ex);
+    const limiter = await startLimiter({ limit, windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, oks(before), undefined, `limit = ${limit}`);
+    const badCalls: readonly (readonly ["check" | "inspect", unknown])[] = [
       ["check", 42],
+      ["check", ex.int(1, 99_999)],
       ["check", undefined],
-      ["check", { key: "a" }],
+      ["check", { key }],
       ["inspect", 42],
-    ] as const) {
+      ["inspect", ex.int(1, 99_999)],
+    ];
+    for (const [fn, bad] of badCalls) {
       const call = `RateLimiter.${fn}(limiter, ${JSON.stringify(bad) ?? "undefined"})`;
       const send = fn === "check" ? RateLimiter.check : RateLimiter.inspect;
-      await assertRejects(async () => send(limiter, bad as unknown as string), {
+      await assertRejects(async () => send(limiter, bad as string), {
         call,
         expected: { es: "un TypeError que diga que la clave debe ser un string", en: "a TypeError saying that the key must be a string" },
         check: (error) => error instanceof TypeError && /key|clave/i.test(error.message),
@@ -152,21 +202,22 @@ gradeTask(1, () => {
       });
     }
     const afterBad: Text = {
-      es: 'Después de una clave inválida el servidor debe seguir vivo y con su estado: la clave "a" ya llevaba 1 de 2.',
-      en: 'After an invalid key the server must still be alive with its state: key "a" had already used 1 of 2.',
+      es: `Después de una clave inválida el servidor debe seguir vivo y con su estado: la clave ${quoted(key)} ya llevaba ${before} de ${limit}.`,
+      en: `After an invalid key the server must still be alive with its state: key ${quoted(key)} had already used ${before} of ${limit}.`,
     };
     await expectChecks(
       limiter,
-      "a",
-      ["ok", "rate_limited"],
+      key,
+      [...oks(limit - before), "rate_limited"],
       afterBad,
-      t({ es: "después de las claves inválidas", en: "after the bad keys" }),
+      t({ es: `después de las claves inválidas, limit = ${limit}`, en: `after the bad keys, limit = ${limit}` }),
     );
   });
 
   it("should stop and leave no process and no timer behind", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, name: LIMITER_NAME });
-    await RateLimiter.check(limiter, "a");
+    const ex = examples();
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs: drawWindow(ex), name: LIMITER_NAME });
+    for (const key of drawKeys(ex, ex.int(1, 4))) await RateLimiter.check(limiter, key);
     await RateLimiter.stop(limiter);
     assertEqual(GenServer.whereis(LIMITER_NAME), null, {
       call: `GenServer.whereis("RateLimiterUnderTest") // ${t({ es: "después de", en: "after" })} RateLimiter.stop(limiter)`,
@@ -189,28 +240,40 @@ gradeTask(2, () => {
   };
 
   it("should answer ok to each of the first limit requests of a key", async () => {
-    const limiter = await startLimiter({ limit: 5, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", oks(5), countNote, "limit = 5");
+    const ex = examples();
+    const limit = ex.int(2, 12);
+    const key = drawKey(ex);
+    const limiter = await startLimiter({ limit, windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, oks(limit), countNote, `limit = ${limit}`);
   });
 
   it("should answer rate_limited to every request after the limit in the same window", async () => {
-    const limiter = await startLimiter({ limit: 5, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", [...oks(5), ...limited(3)], countNote, "limit = 5");
+    const ex = examples();
+    const limit = ex.int(2, 12);
+    const key = drawKey(ex);
+    const limiter = await startLimiter({ limit, windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, [...oks(limit), ...limited(ex.int(2, 5))], countNote, `limit = ${limit}`);
   });
 
   it("should allow exactly one request per window with limit 1", async () => {
-    const limiter = await startLimiter({ limit: 1, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", ["ok", "rate_limited", "rate_limited"], countNote, "limit = 1");
+    const ex = examples();
+    const key = drawKey(ex);
+    const limiter = await startLimiter({ limit: 1, windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, ["ok", ...limited(ex.int(2, 4))], countNote, "limit = 1");
   });
 
   it("should never let more than limit through when many checks are in flight", async () => {
-    const limiter = await startLimiter({ limit: 10, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    const results = await Promise.all(Array.from({ length: 40 }, () => RateLimiter.check(limiter, "a")));
-    assertEqual(results, [...oks(10), ...limited(30)], {
-      call: `await Promise.all(40 × RateLimiter.check(limiter, "a")) // limit: 10`,
+    const ex = examples();
+    const limit = ex.int(5, 20);
+    const total = limit + ex.int(10, 40);
+    const key = drawKey(ex);
+    const limiter = await startLimiter({ limit, windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
+    const results = await Promise.all(Array.from({ length: total }, () => RateLimiter.check(limiter, key)));
+    assertEqual(results, [...oks(limit), ...limited(total - limit)], {
+      call: `await Promise.all(${total} × RateLimiter.check(limiter, ${quoted(key)})) // limit: ${limit}`,
       note: {
-        es: 'El servidor atiende los mensajes de uno en uno y en orden: las 10 primeras peticiones dan "ok" y las demás "rate_limited".',
-        en: 'The server handles messages one at a time and in order: the first 10 requests get "ok" and the rest "rate_limited".',
+        es: `El servidor atiende los mensajes de uno en uno y en orden: las ${limit} primeras peticiones dan "ok" y las demás "rate_limited".`,
+        en: `The server handles messages one at a time and in order: the first ${limit} requests get "ok" and the rest "rate_limited".`,
       },
     });
   });
@@ -224,61 +287,75 @@ gradeTask(3, () => {
   };
 
   it("should keep rejecting until t0 + windowMs - 1", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", oks(3), windowNote, "t0");
-    await clock().tickAsync(999);
-    await expectChecks(limiter, "a", ["rate_limited"], windowNote, "t0 + 999, windowMs = 1000");
+    const ex = examples();
+    const [limit, windowMs, key] = [ex.int(1, 6), drawWindow(ex), drawKey(ex)];
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, oks(limit), windowNote, `t0, limit = ${limit}`);
+    await clock().tickAsync(windowMs - 1);
+    await expectChecks(limiter, key, ["rate_limited"], windowNote, `t0 + ${windowMs - 1}, windowMs = ${windowMs}`);
   });
 
   it("should open a new window at exactly t0 + windowMs", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", oks(3), windowNote, "t0");
-    await clock().tickAsync(1_000);
-    await expectChecks(limiter, "a", oks(3), windowNote, "t0 + 1000, windowMs = 1000");
-    await expectChecks(limiter, "a", ["rate_limited"], windowNote, "t0 + 1000, windowMs = 1000");
+    const ex = examples();
+    const [limit, windowMs, key] = [ex.int(1, 6), drawWindow(ex), drawKey(ex)];
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, oks(limit), windowNote, `t0, limit = ${limit}`);
+    await clock().tickAsync(windowMs);
+    await expectChecks(limiter, key, oks(limit), windowNote, `t0 + ${windowMs}, windowMs = ${windowMs}`);
+    await expectChecks(limiter, key, ["rate_limited"], windowNote, `t0 + ${windowMs}, windowMs = ${windowMs}`);
   });
 
   it("should start the window at the first request, whatever the clock reads", async () => {
-    const limiter = await startLimiter({ limit: 2, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await clock().tickAsync(650);
-    await expectChecks(limiter, "a", oks(2), windowNote, `t0 = Date.now() = ${Date.now()}`);
-    await clock().tickAsync(999);
-    await expectChecks(limiter, "a", ["rate_limited"], windowNote, "t0 + 999, windowMs = 1000");
+    const ex = examples();
+    const [limit, windowMs, key] = [ex.int(1, 4), drawWindow(ex), drawKey(ex)];
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    // t0 lands at a drawn phase of the clock, never a multiple of windowMs: a window aligned to the clock ends early.
+    const phase = ex.int(1, windowMs - 1);
+    await clock().tickAsync((((phase - Date.now()) % windowMs) + windowMs) % windowMs);
+    await expectChecks(limiter, key, oks(limit), windowNote, `t0 = Date.now() = ${Date.now()}, limit = ${limit}`);
+    await clock().tickAsync(windowMs - 1);
+    await expectChecks(limiter, key, ["rate_limited"], windowNote, `t0 + ${windowMs - 1}, windowMs = ${windowMs}`);
     await clock().tickAsync(1);
-    await expectChecks(limiter, "a", ["ok"], windowNote, "t0 + 1000, windowMs = 1000");
+    await expectChecks(limiter, key, ["ok"], windowNote, `t0 + ${windowMs}, windowMs = ${windowMs}`);
   });
 
   it("should not move the window when requests are rejected", async () => {
-    const limiter = await startLimiter({ limit: 2, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", oks(2), windowNote, "t0");
-    await clock().tickAsync(600);
-    await expectChecks(limiter, "a", limited(2), windowNote, "t0 + 600");
-    await clock().tickAsync(400);
+    const ex = examples();
+    const [limit, windowMs, key] = [ex.int(1, 4), drawWindow(ex), drawKey(ex)];
+    const rejectedAt = ex.int(1, windowMs - 1);
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, oks(limit), windowNote, `t0, limit = ${limit}`);
+    await clock().tickAsync(rejectedAt);
+    await expectChecks(limiter, key, limited(ex.int(1, 3)), windowNote, `t0 + ${rejectedAt}`);
+    await clock().tickAsync(windowMs - rejectedAt);
     await expectChecks(
       limiter,
-      "a",
+      key,
       ["ok"],
       {
         es: "Una petición rechazada no cuenta ni mueve la ventana: la ventana abierta en t0 termina en t0 + windowMs.",
         en: "A rejected request neither counts nor moves the window: the window opened at t0 ends at t0 + windowMs.",
       },
-      "t0 + 1000, windowMs = 1000",
+      `t0 + ${windowMs}, windowMs = ${windowMs}`,
     );
   });
 
   it("should time the new window from the request that opened it", async () => {
-    const limiter = await startLimiter({ limit: 2, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", oks(2), windowNote, "t0");
-    await clock().tickAsync(1_500);
-    await expectChecks(limiter, "a", [...oks(2), "rate_limited"], windowNote, "t1 = t0 + 1500");
-    await clock().tickAsync(999);
-    await expectChecks(limiter, "a", ["rate_limited"], windowNote, "t1 + 999");
+    const ex = examples();
+    const [limit, windowMs, key] = [ex.int(1, 4), drawWindow(ex), drawKey(ex)];
+    const gap = windowMs + ex.int(1, windowMs - 1);
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, key, oks(limit), windowNote, `t0, limit = ${limit}`);
+    await clock().tickAsync(gap);
+    await expectChecks(limiter, key, [...oks(limit), "rate_limited"], windowNote, `t1 = t0 + ${gap}, windowMs = ${windowMs}`);
+    await clock().tickAsync(windowMs - 1);
+    await expectChecks(limiter, key, ["rate_limited"], windowNote, `t1 + ${windowMs - 1}`);
     await clock().tickAsync(1);
-    await expectChecks(limiter, "a", ["ok"], windowNote, "t1 + 1000");
+    await expectChecks(limiter, key, ["ok"], windowNote, `t1 + ${windowMs}`);
   });
 
   it("should agree with the model on random sequences of checks and clock advances", async () => {
-    await assertModel(modelRun(clock, { cleanupIntervalMs: NO_CLEANUP, withCleanup: false }));
+    await assertModel(modelRun(clock, { withCleanup: false }));
   });
 });
 
@@ -290,37 +367,47 @@ gradeTask(4, () => {
   };
 
   it("should keep a separate count per key", async () => {
-    const limiter = await startLimiter({ limit: 2, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", [...oks(2), "rate_limited"], keysNote);
+    const ex = examples();
+    const limit = ex.int(1, 6);
+    const [a, b] = drawKeys(ex, 2) as [string, string];
+    const limiter = await startLimiter({ limit, windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, a, [...oks(limit), "rate_limited"], keysNote, `limit = ${limit}`);
     await expectChecks(
       limiter,
-      "b",
-      [...oks(2), "rate_limited"],
+      b,
+      [...oks(limit), "rate_limited"],
       keysNote,
-      t({ es: 'con "a" ya en su límite', en: 'with "a" at its limit' }),
+      t({ es: `con ${quoted(a)} ya en su límite`, en: `with ${quoted(a)} at its limit` }),
     );
   });
 
   it("should keep a separate window per key", async () => {
-    const limiter = await startLimiter({ limit: 1, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await expectChecks(limiter, "a", ["ok"], keysNote, "t0");
-    await clock().tickAsync(500);
-    await expectChecks(limiter, "b", ["ok"], keysNote, "t0 + 500");
-    await clock().tickAsync(500);
-    await expectChecks(limiter, "a", ["ok"], keysNote, "t0 + 1000, windowMs = 1000");
-    await expectChecks(limiter, "b", ["rate_limited"], keysNote, 't0 + 1000; "b": t0 + 500, windowMs = 1000');
-    await clock().tickAsync(500);
-    await expectChecks(limiter, "b", ["ok"], keysNote, "t0 + 1500");
+    const ex = examples();
+    const [limit, windowMs] = [ex.int(1, 4), drawWindow(ex)];
+    const [a, b] = drawKeys(ex, 2) as [string, string];
+    const offset = ex.int(1, windowMs - 1);
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    await expectChecks(limiter, a, oks(limit), keysNote, `t0, limit = ${limit}`);
+    await clock().tickAsync(offset);
+    await expectChecks(limiter, b, oks(limit), keysNote, `t0 + ${offset}`);
+    await clock().tickAsync(windowMs - offset);
+    await expectChecks(limiter, a, ["ok"], keysNote, `t0 + ${windowMs}, windowMs = ${windowMs}`);
+    await expectChecks(limiter, b, ["rate_limited"], keysNote, `t0 + ${windowMs}; ${quoted(b)}: t0 + ${offset}, windowMs = ${windowMs}`);
+    await clock().tickAsync(offset);
+    await expectChecks(limiter, b, ["ok"], keysNote, `t0 + ${windowMs + offset}`);
   });
 
   it('should treat "__proto__", "constructor" and "toString" like any other key', async () => {
-    const limiter = await startLimiter({ limit: 2, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
+    const ex = examples();
+    const limit = ex.int(2, 5);
+    const limiter = await startLimiter({ limit, windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
     const note: Text = {
       es: 'Cualquier string es una clave válida. Un objeto plano ({}) como almacén confunde "__proto__" o "constructor" con su prototipo: usa un Map.',
       en: 'Any string is a valid key. A plain object ({}) as the store mistakes "__proto__" or "constructor" for its prototype: use a Map.',
     };
-    for (const key of ["__proto__", "constructor", "toString"]) {
-      await expectChecks(limiter, key, [...oks(2), "rate_limited"], note);
+    const keys = ["__proto__", "constructor", "toString", drawKey(ex)];
+    for (const key of ex.pickDistinct(keys, keys.length)) {
+      await expectChecks(limiter, key, [...oks(limit), "rate_limited"], note, `limit = ${limit}`);
     }
     await expectChecks(limiter, "hasOwnProperty", ["ok"], note);
   });
@@ -332,36 +419,52 @@ gradeTask(5, () => {
     es: "inspect devuelve { count, remaining, resetInMs } de la ventana abierta: count = peticiones aceptadas, remaining = limit - count, resetInMs = t0 + windowMs - ahora.",
     en: "inspect returns { count, remaining, resetInMs } of the open window: count = accepted requests, remaining = limit - count, resetInMs = t0 + windowMs - now.",
   };
+  const now = (): string => t({ es: "ahora", en: "now" });
 
   it("should return null for a key never seen", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    assertEqual(await RateLimiter.inspect(limiter, "a"), null, { call: `RateLimiter.inspect(limiter, "a")`, note: inspectNote });
+    const ex = examples();
+    const [seen, never] = drawKeys(ex, 2) as [string, string];
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs: drawWindow(ex), cleanupIntervalMs: NO_CLEANUP });
+    await RateLimiter.check(limiter, seen);
+    assertEqual(await RateLimiter.inspect(limiter, never), null, {
+      call: `RateLimiter.inspect(limiter, ${quoted(never)}) // check: ${quoted(seen)}`,
+      note: inspectNote,
+    });
   });
 
   it("should report count, remaining and resetInMs of an open window", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await RateLimiter.check(limiter, "a");
-    await clock().tickAsync(200);
-    await RateLimiter.check(limiter, "a");
+    const ex = examples();
+    const [first, later] = [ex.int(1, 3), ex.int(1, 3)];
+    const [limit, windowMs, key] = [first + later + ex.int(1, 4), drawWindow(ex), drawKey(ex)];
+    const elapsed = ex.int(1, windowMs - 1);
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    for (let i = 0; i < first; i++) await RateLimiter.check(limiter, key);
+    await clock().tickAsync(elapsed);
+    for (let i = 0; i < later; i++) await RateLimiter.check(limiter, key);
+    const count = first + later;
     assertEqual(
-      await RateLimiter.inspect(limiter, "a"),
-      { count: 2, remaining: 1, resetInMs: 800 },
+      await RateLimiter.inspect(limiter, key),
+      { count, remaining: limit - count, resetInMs: windowMs - elapsed },
       {
-        call: `RateLimiter.inspect(limiter, "a") // check × 2: t0, t0 + 200; ${t({ es: "ahora", en: "now" })} t0 + 200; limit = 3, windowMs = 1000`,
+        call: `RateLimiter.inspect(limiter, ${quoted(key)}) // check × ${count}: ${first} × t0, ${later} × t0 + ${elapsed}; ${now()} t0 + ${elapsed}; limit = ${limit}, windowMs = ${windowMs}`,
         note: inspectNote,
       },
     );
   });
 
   it("should not count rejected requests", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    for (let i = 0; i < 5; i++) await RateLimiter.check(limiter, "a");
-    await clock().tickAsync(1);
+    const ex = examples();
+    const [limit, windowMs, key] = [ex.int(1, 6), drawWindow(ex), drawKey(ex)];
+    const checks = limit + ex.int(1, 4);
+    const elapsed = ex.int(1, windowMs - 1);
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    for (let i = 0; i < checks; i++) await RateLimiter.check(limiter, key);
+    await clock().tickAsync(elapsed);
     assertEqual(
-      await RateLimiter.inspect(limiter, "a"),
-      { count: 3, remaining: 0, resetInMs: 999 },
+      await RateLimiter.inspect(limiter, key),
+      { count: limit, remaining: 0, resetInMs: windowMs - elapsed },
       {
-        call: `RateLimiter.inspect(limiter, "a") // check × 5: t0; ${t({ es: "ahora", en: "now" })} t0 + 1; limit = 3, windowMs = 1000`,
+        call: `RateLimiter.inspect(limiter, ${quoted(key)}) // check × ${checks}: t0; ${now()} t0 + ${elapsed}; limit = ${limit}, windowMs = ${windowMs}`,
         note: {
           es: "Las peticiones rechazadas no cuentan: count nunca pasa de limit.",
           en: "Rejected requests do not count: count never exceeds limit.",
@@ -371,11 +474,14 @@ gradeTask(5, () => {
   });
 
   it("should return null once the window has ended, even before any cleanup", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
-    await RateLimiter.check(limiter, "a");
-    await clock().tickAsync(1_000);
-    assertEqual(await RateLimiter.inspect(limiter, "a"), null, {
-      call: `RateLimiter.inspect(limiter, "a") // check: t0; ${t({ es: "ahora", en: "now" })} t0 + 1000; windowMs = 1000`,
+    const ex = examples();
+    const [limit, windowMs, key] = [ex.int(1, 6), drawWindow(ex), drawKey(ex)];
+    const checks = ex.int(1, limit);
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
+    for (let i = 0; i < checks; i++) await RateLimiter.check(limiter, key);
+    await clock().tickAsync(windowMs);
+    assertEqual(await RateLimiter.inspect(limiter, key), null, {
+      call: `RateLimiter.inspect(limiter, ${quoted(key)}) // check × ${checks}: t0; ${now()} t0 + ${windowMs}; windowMs = ${windowMs}`,
       note: {
         es: "En t0 + windowMs la ventana ya terminó: inspect devuelve null aunque la limpieza aún no la haya borrado.",
         en: "At t0 + windowMs the window has ended: inspect returns null even if no cleanup has removed it yet.",
@@ -384,19 +490,27 @@ gradeTask(5, () => {
   });
 
   it("should count the stored keys, which only a cleanup removes", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: NO_CLEANUP });
+    const ex = examples();
+    const windowMs = drawWindow(ex);
+    const keys = drawKeys(ex, ex.int(2, 6));
+    const sequence = [...keys, ...Array.from({ length: ex.int(1, 4) }, () => ex.pick(keys))];
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs, cleanupIntervalMs: NO_CLEANUP });
     const note: Text = {
       es: "trackedKeys es el número de claves guardadas: una clave se guarda en su primera petición y solo la limpieza la borra.",
       en: "trackedKeys is the number of stored keys: a key is stored at its first request and only a cleanup removes it.",
     };
     await expectTracked(limiter, 0, "start", note);
-    for (const key of ["a", "b", "c", "a", "a", "a"]) await RateLimiter.check(limiter, key);
-    await expectTracked(limiter, 3, `check: "a", "b", "c", "a", "a", "a"`, note);
-    await clock().tickAsync(1_500);
+    for (const key of sequence) await RateLimiter.check(limiter, key);
+    await expectTracked(limiter, keys.length, `check: ${sequence.map(quoted).join(", ")}`, note);
+    const later = windowMs + ex.int(1, windowMs);
+    await clock().tickAsync(later);
     await expectTracked(
       limiter,
-      3,
-      { es: "t0 + 1500: ventanas terminadas, sin limpieza todavía", en: "t0 + 1500: windows ended, no cleanup yet" },
+      keys.length,
+      {
+        es: `t0 + ${later}: ventanas terminadas (windowMs = ${windowMs}), sin limpieza todavía`,
+        en: `t0 + ${later}: windows ended (windowMs = ${windowMs}), no cleanup yet`,
+      },
       note,
     );
   });
@@ -410,81 +524,141 @@ gradeTask(6, () => {
   };
 
   it("should remove the ended windows at the first cleanup, one interval after start", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: 2_000 });
-    await RateLimiter.check(limiter, "a");
-    await RateLimiter.check(limiter, "b");
-    await clock().tickAsync(1_999);
-    await expectTracked(limiter, 2, "start + 1999, cleanupIntervalMs = 2000", cleanupNote);
+    const ex = examples();
+    const windowMs = drawWindow(ex);
+    // At least windowMs, so that every window has ended when the first cleanup runs.
+    const cleanupIntervalMs = windowMs + ex.int(0, windowMs);
+    const keys = drawKeys(ex, ex.int(1, 5));
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs, cleanupIntervalMs });
+    for (const key of keys) await RateLimiter.check(limiter, key);
+    await clock().tickAsync(cleanupIntervalMs - 1);
+    await expectTracked(
+      limiter,
+      keys.length,
+      `start + ${cleanupIntervalMs - 1}, windowMs = ${windowMs}, cleanupIntervalMs = ${cleanupIntervalMs}`,
+      cleanupNote,
+    );
     await clock().tickAsync(1);
-    await expectTracked(limiter, 0, { es: "start + 2000: primera limpieza", en: "start + 2000: first cleanup" }, cleanupNote);
+    await expectTracked(
+      limiter,
+      0,
+      { es: `start + ${cleanupIntervalMs}: primera limpieza`, en: `start + ${cleanupIntervalMs}: first cleanup` },
+      cleanupNote,
+    );
   });
 
   it("should keep the windows that are still open, and their counts", async () => {
-    const limiter = await startLimiter({ limit: 2, windowMs: 1_000, cleanupIntervalMs: 1_000 });
-    await RateLimiter.check(limiter, "a");
-    await clock().tickAsync(500);
-    await expectChecks(limiter, "b", oks(2), cleanupNote, "start + 500");
-    await clock().tickAsync(500);
+    const ex = examples();
+    const [limit, windowMs] = [ex.int(1, 5), drawWindow(ex)];
+    const [a, b] = drawKeys(ex, 2) as [string, string];
+    const offset = ex.int(1, windowMs - 1);
+    // The first cleanup comes once a's window has ended and before b's does.
+    const cleanupIntervalMs = windowMs + ex.int(0, offset - 1);
+    const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs });
+    await RateLimiter.check(limiter, a);
+    await clock().tickAsync(offset);
+    await expectChecks(limiter, b, oks(limit), cleanupNote, `start + ${offset}, limit = ${limit}`);
+    await clock().tickAsync(cleanupIntervalMs - offset);
     const liveNote: Text = {
-      es: 'La limpieza solo borra ventanas terminadas (t0 + windowMs <= ahora) y nunca cambia la respuesta de check: "b" sigue en su límite hasta start + 1500.',
-      en: 'Cleanup only removes ended windows (t0 + windowMs <= now) and never changes what check answers: "b" stays at its limit until start + 1500.',
+      es: `La limpieza solo borra ventanas terminadas (t0 + windowMs <= ahora) y nunca cambia la respuesta de check: ${quoted(b)} sigue en su límite hasta start + ${offset + windowMs}.`,
+      en: `Cleanup only removes ended windows (t0 + windowMs <= now) and never changes what check answers: ${quoted(b)} stays at its limit until start + ${offset + windowMs}.`,
     };
     await expectTracked(
       limiter,
       1,
-      { es: 'start + 1000: la limpieza borra "a" y guarda "b"', en: 'start + 1000: the cleanup removes "a" and keeps "b"' },
+      {
+        es: `start + ${cleanupIntervalMs}: la limpieza borra ${quoted(a)} y guarda ${quoted(b)}`,
+        en: `start + ${cleanupIntervalMs}: the cleanup removes ${quoted(a)} and keeps ${quoted(b)}`,
+      },
       liveNote,
     );
-    await expectChecks(limiter, "b", ["rate_limited"], liveNote, "start + 1000, cleanupIntervalMs = 1000");
+    await expectChecks(
+      limiter,
+      b,
+      ["rate_limited"],
+      liveNote,
+      `start + ${cleanupIntervalMs}, windowMs = ${windowMs}, cleanupIntervalMs = ${cleanupIntervalMs}`,
+    );
   });
 
   it("should run again every cleanupIntervalMs", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: 1_000 });
+    const ex = examples();
+    const windowMs = drawWindow(ex);
+    const cleanupIntervalMs = windowMs + ex.int(0, Math.floor(windowMs / 2));
+    const rounds = ex.int(3, 5);
+    const keys = drawKeys(ex, rounds);
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs, cleanupIntervalMs });
     const note: Text = {
       es: "Process.sendAfter envía un solo mensaje: vuelve a programar la limpieza en cada handleInfo.",
       en: "Process.sendAfter sends a single message: schedule the cleanup again in every handleInfo.",
     };
-    for (let round = 1; round <= 3; round++) {
-      await RateLimiter.check(limiter, `key-${round}`);
-      await clock().tickAsync(1_000);
+    for (const [i, key] of keys.entries()) {
+      const round = i + 1;
+      await RateLimiter.check(limiter, key);
+      await clock().tickAsync(cleanupIntervalMs);
       await expectTracked(
         limiter,
         0,
-        { es: `start + ${round * 1000}: limpieza nº ${round}`, en: `start + ${round * 1000}: cleanup #${round}` },
+        {
+          es: `start + ${round * cleanupIntervalMs}: limpieza nº ${round}, cleanupIntervalMs = ${cleanupIntervalMs}`,
+          en: `start + ${round * cleanupIntervalMs}: cleanup #${round}, cleanupIntervalMs = ${cleanupIntervalMs}`,
+        },
         note,
       );
     }
   });
 
   it("should clean up every windowMs when cleanupIntervalMs is not given", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000 });
-    await RateLimiter.check(limiter, "a");
-    await clock().tickAsync(999);
-    await expectTracked(limiter, 1, "start + 999, windowMs = 1000, cleanupIntervalMs = undefined", cleanupNote);
+    const ex = examples();
+    const windowMs = drawWindow(ex);
+    const keys = drawKeys(ex, ex.int(1, 5));
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs });
+    for (const key of keys) await RateLimiter.check(limiter, key);
+    await clock().tickAsync(windowMs - 1);
+    await expectTracked(
+      limiter,
+      keys.length,
+      `start + ${windowMs - 1}, windowMs = ${windowMs}, cleanupIntervalMs = undefined`,
+      cleanupNote,
+    );
     await clock().tickAsync(1);
     await expectTracked(
       limiter,
       0,
       {
-        es: "start + 1000: primera limpieza (cleanupIntervalMs vale windowMs por defecto)",
-        en: "start + 1000: first cleanup (cleanupIntervalMs defaults to windowMs)",
+        es: `start + ${windowMs}: primera limpieza (cleanupIntervalMs vale windowMs por defecto)`,
+        en: `start + ${windowMs}: first cleanup (cleanupIntervalMs defaults to windowMs)`,
       },
       cleanupNote,
     );
   });
 
   it("should keep memory bounded: keys seen once are all forgotten", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: 1_500 });
-    await Promise.all(Array.from({ length: 200 }, (_, i) => RateLimiter.check(limiter, `user-${i}`)));
-    await expectTracked(limiter, 200, { es: "200 claves distintas", en: "200 distinct keys" }, cleanupNote);
-    await clock().tickAsync(1_500);
-    await expectTracked(limiter, 0, { es: "start + 1500: primera limpieza", en: "start + 1500: first cleanup" }, cleanupNote);
+    const ex = examples();
+    const windowMs = drawWindow(ex);
+    const cleanupIntervalMs = windowMs + ex.int(0, windowMs);
+    const keys = drawKeys(ex, ex.int(150, 300));
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs, cleanupIntervalMs });
+    await Promise.all(keys.map((key) => RateLimiter.check(limiter, key)));
+    await expectTracked(limiter, keys.length, { es: `${keys.length} claves distintas`, en: `${keys.length} distinct keys` }, cleanupNote);
+    await clock().tickAsync(cleanupIntervalMs);
+    await expectTracked(
+      limiter,
+      0,
+      {
+        es: `start + ${cleanupIntervalMs}: primera limpieza, windowMs = ${windowMs}`,
+        en: `start + ${cleanupIntervalMs}: first cleanup, windowMs = ${windowMs}`,
+      },
+      cleanupNote,
+    );
   });
 
   it("should leave no timer behind after stop", async () => {
-    const limiter = await startLimiter({ limit: 3, windowMs: 1_000, cleanupIntervalMs: 700 });
-    await RateLimiter.check(limiter, "a");
-    await clock().tickAsync(1_400);
+    const ex = examples();
+    const cleanupIntervalMs = ex.int(200, 2_000);
+    const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs: drawWindow(ex), cleanupIntervalMs });
+    await RateLimiter.check(limiter, drawKey(ex));
+    await clock().tickAsync(2 * cleanupIntervalMs);
     await RateLimiter.stop(limiter);
     assertEqual(clock().countTimers(), 0, {
       call: `clock.countTimers() // ${t({ es: "después de dos limpiezas y", en: "after two cleanups and" })} RateLimiter.stop(limiter)`,
@@ -496,7 +670,7 @@ gradeTask(6, () => {
   });
 
   it("should agree with the model on random sequences of checks, clock advances, cleanups, inspects and trackedKeys", async () => {
-    await assertModel(modelRun(clock, { cleanupIntervalMs: 700, withCleanup: true }));
+    await assertModel(modelRun(clock, { withCleanup: true }));
   });
 });
 
@@ -506,8 +680,6 @@ interface Real {
 }
 type Command = fc.AsyncCommand<LimiterModel, Real, boolean>;
 
-const MODEL_LIMIT = 3;
-const MODEL_WINDOW = 1_000;
 const modelNote: Text = {
   es: "Reglas: la ventana de una clave cubre [t0, t0 + windowMs) desde su primera petición aceptada; limit peticiones por ventana; las rechazadas no cuentan; la limpieza solo borra ventanas terminadas.",
   en: "Rules: a key's window covers [t0, t0 + windowMs) from its first accepted request; limit requests per window; rejected ones do not count; cleanup only removes ended windows.",
@@ -599,10 +771,17 @@ class ToNextCleanupCommand implements Command {
   }
 }
 
-function modelRun(clock: () => Clock, options: { cleanupIntervalMs: number; withCleanup: boolean }) {
+/** A run of the model against a limiter whose limit, window, cleanup interval and keys are drawn from the seed. */
+function modelRun(clock: () => Clock, options: { withCleanup: boolean }) {
+  const ex = examples();
+  const limit = ex.int(2, 4);
+  const windowMs = ex.int(500, 2_000);
+  // Shorter than the window, so that cleanups run while windows are open and also after some have ended.
+  const cleanupIntervalMs = options.withCleanup ? ex.int(Math.ceil(windowMs * 0.4), windowMs - 1) : NO_CLEANUP;
+  const keys = drawKeys(ex, 2);
   // "__proto__" belongs to task 4: only the cleanup run, which covers everything, uses it.
-  const key = fc.constantFrom(...(options.withCleanup ? ["a", "b", "__proto__"] : ["a", "b"]));
-  const advance = fc.oneof(fc.constantFrom(1, MODEL_WINDOW - 1, MODEL_WINDOW), fc.integer({ min: 1, max: 1_600 }));
+  const key = fc.constantFrom(...(options.withCleanup ? [...keys, "__proto__"] : keys));
+  const advance = fc.oneof(fc.constantFrom(1, windowMs - 1, windowMs), fc.integer({ min: 1, max: Math.round(windowMs * 1.6) }));
   const commands: fc.Arbitrary<Command>[] = [
     key.map((k) => new CheckCommand(k)),
     key.map((k) => new CheckCommand(k)),
@@ -617,13 +796,8 @@ function modelRun(clock: () => Clock, options: { cleanupIntervalMs: number; with
   }
   return {
     setup: async () => {
-      const limiter = await startLimiter({ limit: MODEL_LIMIT, windowMs: MODEL_WINDOW, cleanupIntervalMs: options.cleanupIntervalMs });
-      const model = new LimiterModel({
-        limit: MODEL_LIMIT,
-        windowMs: MODEL_WINDOW,
-        cleanupIntervalMs: options.cleanupIntervalMs,
-        now: Date.now(),
-      });
+      const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs });
+      const model = new LimiterModel({ limit, windowMs, cleanupIntervalMs, now: Date.now() });
       return { model, real: { limiter, clock: clock() }, cleanup: () => stopQuietly(limiter) };
     },
     commands,

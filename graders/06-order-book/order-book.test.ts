@@ -1,9 +1,14 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, it } from "vitest";
-import { assertEqual, assertModel, assertRejects, fail, gradeTask, gradingSeed, type Text, t } from "#grading";
+import { assertEqual, assertModel, assertRejects, type Examples, examples, fail, gradeTask, gradingSeed, type Text, t } from "#grading";
 import * as OrderBook from "#impl/06-order-book/order-book.ts";
 import { type Call, GenServer, type GenServerModule, ok, type Pid, type Protocol, Registry, reply, StartError } from "#runtime";
 import { BookModel, type ModelDepth, type ModelSide, type ModelTop } from "./model.ts";
+
+// Every example value (symbols, prices, quantities, how many orders, which one is cancelled, depths) is drawn from
+// the grading seed with examples(): a fresh seed shows the implementation examples nobody could know in advance, so
+// canned answers fail. Expected answers come from the grader's BookModel. The deliberate edge cases stay literal:
+// depths 1 and 2, ids 0, -1 and the next one, the invalid sides, prices, quantities and depths.
 
 type Book = Pid<OrderBook.OrderBookProtocol>;
 
@@ -103,6 +108,62 @@ async function expectDepth(
 
 const level = (price: number, qty: number, orders: number) => ({ price, qty, orders });
 
+type Order = readonly [ModelSide, number, number];
+
+/** `count` distinct integers in [min, max], in drawn order. */
+function distinctInts(ex: Examples, count: number, min: number, max: number): number[] {
+  if (max - min + 1 < count) throw new RangeError(`grader: ${count} distinct integers asked from [${min}, ${max}]`);
+  const seen = new Set<number>();
+  while (seen.size < count) seen.add(ex.int(min, max));
+  return [...seen];
+}
+
+/** A price in integer ticks around which a test places its orders: bids below it, asks above. */
+function drawMid(ex: Examples): number {
+  return ex.int(1_000, 90_000);
+}
+
+function drawQty(ex: Examples): number {
+  return ex.int(1, 50);
+}
+
+function drawSide(ex: Examples): ModelSide {
+  return ex.pick(["bid", "ask"] as const);
+}
+
+/** The orders in a drawn order. */
+function shuffled(ex: Examples, orders: readonly Order[]): Order[] {
+  return ex.pickDistinct(orders, orders.length);
+}
+
+/** The grader's model after `orders`: the expected answers of a test come from it. */
+function modelAfter(orders: readonly Order[]): BookModel {
+  const model = new BookModel();
+  for (const [side, price, qty] of orders) model.add(side, price, qty);
+  return model;
+}
+
+/**
+ * A power of ten that scales the prices of the text-order tests, so that their digit counts vary with the seed
+ * while text order and numeric order still disagree.
+ */
+function drawScale(ex: Examples): number {
+  return ex.pick([1, 10, 100]);
+}
+
+/** Sides that are not "bid" or "ask", drawn beside the fixed ones. */
+const WRONG_SIDES = ["Bid", "ASK", "bids", "asks", "offer", "b", "a", " bid", "ask ", "buy_limit"] as const;
+
+/** Bad numbers drawn from the seed, beside the fixed edge cases: a negative, a fraction, a numeric string, an unsafe integer. */
+function drawnBadNumbers(ex: Examples): unknown[] {
+  return [
+    -ex.int(2, 1_000_000),
+    ex.int(1, 100_000) + ex.pick([0.25, 0.5, 0.75]),
+    String(ex.int(1, 100_000)),
+    2 ** 53 + 2 * ex.int(1, 1_000),
+  ];
+}
+
 const numericNote: Text = {
   es: 'Los precios se comparan como números: sort() sin comparador ordena como texto ("100" < "99"). Usa (a, b) => a - b o b - a.',
   en: 'Prices compare as numbers: sort() without a comparator sorts as text ("100" < "99"). Use (a, b) => a - b or b - a.',
@@ -123,18 +184,19 @@ const emptyTop: ModelTop = { bid: null, ask: null };
 
 gradeTask(1, () => {
   it("should start a book registered in the registry under its symbol", async () => {
-    const pid = await startBook("BTCUSD");
-    assertEqual(GenServer.whereis(Registry.via(REGISTRY, "BTCUSD")), pid, {
-      call: `GenServer.whereis(Registry.via(ORDER_BOOK_REGISTRY, "BTCUSD")) // ${t({ es: "después de", en: "after" })} OrderBook.startLink("BTCUSD")`,
+    const [first, second] = examples().symbols(2) as [string, string];
+    const pid = await startBook(first);
+    assertEqual(GenServer.whereis(Registry.via(REGISTRY, first)), pid, {
+      call: `GenServer.whereis(Registry.via(ORDER_BOOK_REGISTRY, ${arg(first)})) // ${t({ es: "después de", en: "after" })} OrderBook.startLink(${arg(first)})`,
       note: {
         es: "Arranca con GenServer.startLink(…, { name: Registry.via(ORDER_BOOK_REGISTRY, symbol) }).",
         en: "Start with GenServer.startLink(…, { name: Registry.via(ORDER_BOOK_REGISTRY, symbol) }).",
       },
     });
-    const other = await OrderBook.start("ETHUSD");
+    const other = await OrderBook.start(second);
     started.push(other);
-    assertEqual(GenServer.whereis(Registry.via(REGISTRY, "ETHUSD")), other, {
-      call: `GenServer.whereis(Registry.via(ORDER_BOOK_REGISTRY, "ETHUSD")) // ${t({ es: "después de", en: "after" })} OrderBook.start("ETHUSD")`,
+    assertEqual(GenServer.whereis(Registry.via(REGISTRY, second)), other, {
+      call: `GenServer.whereis(Registry.via(ORDER_BOOK_REGISTRY, ${arg(second)})) // ${t({ es: "después de", en: "after" })} OrderBook.start(${arg(second)})`,
       note: {
         es: "start registra el libro igual que startLink, solo que sin enlace.",
         en: "start registers the book just like startLink, only without a link.",
@@ -143,15 +205,16 @@ gradeTask(1, () => {
   });
 
   it("should fail a second start for the same symbol with already_started", async () => {
-    const pid = await startBook("BTCUSD");
+    const symbol = examples().symbol();
+    const pid = await startBook(symbol);
     await assertRejects(
       () =>
-        OrderBook.startLink("BTCUSD").then((second: Book) => {
+        OrderBook.startLink(symbol).then((second: Book) => {
           started.push(second);
           return second;
         }),
       {
-        call: `OrderBook.startLink("BTCUSD") // ${t({ es: "por segunda vez", en: "a second time" })}`,
+        call: `OrderBook.startLink(${arg(symbol)}) // ${t({ es: "por segunda vez", en: "a second time" })}`,
         expected: {
           es: `un StartError con reason { already_started: ${pid} }`,
           en: `a StartError with reason { already_started: ${pid} }`,
@@ -170,26 +233,32 @@ gradeTask(1, () => {
   });
 
   it("should reject a call for a symbol with no book with an error naming the symbol", async () => {
-    const pid = await startBook("BTCUSD");
+    const ex = examples();
+    const [present, missing] = ex.symbols(2) as [string, string];
+    const [side, price, qty, id, levels] = [drawSide(ex), drawMid(ex), drawQty(ex), ex.int(1, 100), ex.int(1, 20)];
+    const pid = await startBook(present);
     const calls: readonly [string, () => Promise<unknown>][] = [
-      [callText("addOrder", "ETHUSD", "bid", 100, 1), () => OrderBook.addOrder("ETHUSD", "bid", 100, 1)],
-      [callText("cancelOrder", "ETHUSD", 1), () => OrderBook.cancelOrder("ETHUSD", 1)],
-      [callText("getTopOfBook", "ETHUSD"), () => OrderBook.getTopOfBook("ETHUSD")],
-      [callText("getDepth", "ETHUSD", 5), () => OrderBook.getDepth("ETHUSD", 5)],
+      [callText("addOrder", missing, side, price, qty), () => OrderBook.addOrder(missing, side, price, qty)],
+      [callText("cancelOrder", missing, id), () => OrderBook.cancelOrder(missing, id)],
+      [callText("getTopOfBook", missing), () => OrderBook.getTopOfBook(missing)],
+      [callText("getDepth", missing, levels), () => OrderBook.getDepth(missing, levels)],
     ];
     for (const [call, run] of calls) {
       await assertRejects(run, {
-        call: `${call} // ${t({ es: "solo hay libro para BTCUSD", en: "there is only a book for BTCUSD" })}`,
-        expected: { es: 'un Error cuyo mensaje nombre el símbolo "ETHUSD"', en: 'an Error whose message names the symbol "ETHUSD"' },
-        check: (error) => error instanceof Error && error.message.includes("ETHUSD"),
+        call: `${call} // ${t({ es: `solo hay libro para ${present}`, en: `there is only a book for ${present}` })}`,
+        expected: {
+          es: `un Error cuyo mensaje nombre el símbolo ${arg(missing)}`,
+          en: `an Error whose message names the symbol ${arg(missing)}`,
+        },
+        check: (error) => error instanceof Error && error.message.includes(missing),
         note: {
           es: 'GenServer.call rechaza con reason "noproc", que no dice qué símbolo faltaba: conviértelo en un Error que lo nombre.',
           en: 'GenServer.call rejects with reason "noproc", which does not say which symbol was missing: turn it into an Error that names it.',
         },
       });
     }
-    assertEqual(GenServer.whereis(Registry.via(REGISTRY, "BTCUSD")) === pid, true, {
-      call: `GenServer.whereis(Registry.via(ORDER_BOOK_REGISTRY, "BTCUSD")) === pid // ${t({ es: "después de las llamadas a ETHUSD", en: "after the calls to ETHUSD" })}`,
+    assertEqual(GenServer.whereis(Registry.via(REGISTRY, present)) === pid, true, {
+      call: `GenServer.whereis(Registry.via(ORDER_BOOK_REGISTRY, ${arg(present)})) === pid // ${t({ es: `después de las llamadas a ${missing}`, en: `after the calls to ${missing}` })}`,
       note: {
         es: "Una llamada a un símbolo sin libro no debe afectar a los demás libros.",
         en: "A call to a symbol with no book must not affect the other books.",
@@ -198,17 +267,23 @@ gradeTask(1, () => {
   });
 
   it("should keep the books of different symbols apart", async () => {
-    await startBook("BTCUSD");
-    await startBook("ETHUSD");
+    const ex = examples();
+    const [a, b] = ex.symbols(2) as [string, string];
+    await startBook(a);
+    await startBook(b);
     const note: Text = {
       es: "Cada libro tiene su propio estado, creado en su init, y numera sus órdenes desde 1: nada compartido entre símbolos.",
       en: "Each book has its own state, created in its init, and numbers its orders from 1: nothing shared between symbols.",
     };
-    await expectAdd("BTCUSD", "bid", 100, 5, 1, note);
-    await expectAdd("BTCUSD", "ask", 110, 2, 2, note);
-    await expectAdd("ETHUSD", "bid", 50, 1, 1, note, t({ es: "la primera orden de ETHUSD", en: "the first order of ETHUSD" }));
-    await expectAdd("BTCUSD", "bid", 101, 1, 3, note);
-    await expectAdd("ETHUSD", "ask", 51, 1, 2, note);
+    // The first order goes to a, the others to a and b in a drawn interleaving: b's first order must still get id 1.
+    const rest = [...Array.from({ length: ex.int(1, 3) }, () => a), ...Array.from({ length: ex.int(2, 3) }, () => b)];
+    const ids = new Map<string, number>();
+    for (const symbol of [a, ...ex.pickDistinct(rest, rest.length)]) {
+      const id = (ids.get(symbol) ?? 0) + 1;
+      ids.set(symbol, id);
+      const when = symbol === b && id === 1 ? t({ es: `la primera orden de ${b}`, en: `the first order of ${b}` }) : undefined;
+      await expectAdd(symbol, drawSide(ex), drawMid(ex), drawQty(ex), id, note, when);
+    }
   });
 });
 
@@ -219,22 +294,28 @@ gradeTask(2, () => {
   };
 
   it("should number a book's orders 1, 2, 3 in the order they are added", async () => {
-    await startBook("BTCUSD");
-    await expectAdd("BTCUSD", "bid", 100, 5, 1, idNote);
-    await expectAdd("BTCUSD", "ask", 101, 3, 2, idNote);
-    await expectAdd("BTCUSD", "bid", 100, 1, 3, idNote);
-    await expectAdd("BTCUSD", "bid", 99, 2, 4, idNote);
+    const ex = examples();
+    const symbol = ex.symbol();
+    const mid = drawMid(ex);
+    await startBook(symbol);
+    const count = ex.int(4, 8);
+    // Prices close together, so that some orders share a level: an id is per order, not per level.
+    for (let id = 1; id <= count; id++) await expectAdd(symbol, drawSide(ex), mid + ex.int(-3, 3), drawQty(ex), id, idNote);
   });
 
   it("should number orders sent all at once in the order they arrive", async () => {
-    await startBook("BTCUSD");
-    const sent = Array.from({ length: 50 }, (_, i) => OrderBook.addOrder("BTCUSD", i % 2 === 0 ? "bid" : "ask", 100 + (i % 7), 1 + i));
-    const ids = await Promise.all(sent);
+    const ex = examples();
+    const symbol = ex.symbol();
+    const mid = drawMid(ex);
+    const count = ex.int(30, 80);
+    const orders: Order[] = Array.from({ length: count }, () => [drawSide(ex), mid + ex.int(-6, 6), drawQty(ex)]);
+    await startBook(symbol);
+    const ids = await Promise.all(orders.map(([side, price, qty]) => OrderBook.addOrder(symbol, side, price, qty)));
     assertEqual(
       ids,
-      Array.from({ length: 50 }, (_, i) => i + 1),
+      Array.from({ length: count }, (_, i) => i + 1),
       {
-        call: `await Promise.all([OrderBook.addOrder("BTCUSD", …) × 50]) // ${t({ es: "50 llamadas en vuelo a la vez", en: "50 calls in flight at once" })}`,
+        call: `await Promise.all([OrderBook.addOrder(${arg(symbol)}, …) × ${count}]) // ${t({ es: `${count} llamadas en vuelo a la vez`, en: `${count} calls in flight at once` })}`,
         note: {
           es: "El servidor atiende un mensaje a la vez, en orden de llegada: sin locks, cada orden recibe el siguiente id.",
           en: "The server handles one message at a time, in arrival order: with no locks, each order gets the next id.",
@@ -246,61 +327,74 @@ gradeTask(2, () => {
 
 gradeTask(3, () => {
   it("should answer null for both sides of an empty book", async () => {
-    await startBook("BTCUSD");
-    await expectTop("BTCUSD", emptyTop, {
+    const symbol = examples().symbol();
+    await startBook(symbol);
+    await expectTop(symbol, emptyTop, {
       es: "Sin órdenes no hay mejor nivel: null, no undefined ni un nivel vacío.",
       en: "With no orders there is no best level: null, not undefined nor an empty level.",
     });
   });
 
   it("should answer the highest bid and the lowest ask", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 1],
-      ["bid", 102, 2],
-      ["bid", 101, 3],
-      ["ask", 106, 4],
-      ["ask", 104, 5],
-      ["ask", 105, 6],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const mid = drawMid(ex);
+    const count = ex.int(3, 5);
+    const orders = shuffled(ex, [
+      ...distinctInts(ex, count, mid - 100, mid - 1).map((price): Order => ["bid", price, drawQty(ex)]),
+      ...distinctInts(ex, count, mid + 1, mid + 100).map((price): Order => ["ask", price, drawQty(ex)]),
     ]);
-    await expectTop("BTCUSD", { bid: level(102, 2, 1), ask: level(104, 5, 1) }, topNote);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    await expectTop(symbol, modelAfter(orders).top(), topNote);
   });
 
   it("should compare prices as numbers, not as text", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 99, 1],
-      ["bid", 100, 2],
-      ["bid", 9, 3],
-      ["ask", 1000, 4],
-      ["ask", 200, 5],
-      ["ask", 1001, 6],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const scale = drawScale(ex);
+    // The best bid starts with 1 and the others with 9 or have fewer digits; the best ask has fewer digits than
+    // the others, which start with 10: in text order, neither is the best.
+    const bids = [ex.int(100 * scale, 200 * scale - 1), ex.int(90 * scale, 100 * scale - 1), ex.int(scale, 10 * scale - 1)];
+    const asks = [ex.int(200 * scale, 1_000 * scale - 1), ...distinctInts(ex, 2, 1_000 * scale, 1_100 * scale - 1)];
+    const orders = shuffled(ex, [
+      ...bids.map((price): Order => ["bid", price, drawQty(ex)]),
+      ...asks.map((price): Order => ["ask", price, drawQty(ex)]),
     ]);
-    await expectTop("BTCUSD", { bid: level(100, 2, 1), ask: level(200, 5, 1) }, numericNote);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    await expectTop(symbol, modelAfter(orders).top(), numericNote);
   });
 
   it("should sum the quantity and count the orders of the best level", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 5],
-      ["bid", 99, 50],
-      ["bid", 100, 7],
-      ["ask", 101, 1],
-      ["ask", 101, 2],
-      ["ask", 101, 3],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const bestBid = drawMid(ex);
+    const bestAsk = bestBid + ex.int(1, 50);
+    const orders = shuffled(ex, [
+      ...Array.from({ length: ex.int(2, 4) }, (): Order => ["bid", bestBid, drawQty(ex)]),
+      ["bid", bestBid - ex.int(1, 50), ex.int(51, 100)],
+      ...Array.from({ length: ex.int(2, 4) }, (): Order => ["ask", bestAsk, drawQty(ex)]),
+      ["ask", bestAsk + ex.int(1, 50), ex.int(51, 100)],
     ]);
-    await expectTop("BTCUSD", { bid: level(100, 12, 2), ask: level(101, 6, 3) }, topNote);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    await expectTop(symbol, modelAfter(orders).top(), topNote);
   });
 
   it("should keep orders that cross resting: there is no matching", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["ask", 100, 5],
-      ["bid", 105, 3],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const ask = drawMid(ex);
+    const [askQty, bid, bidQty] = [drawQty(ex), ask + ex.int(0, 50), drawQty(ex)];
+    await startBook(symbol);
+    await addAll(symbol, [
+      ["ask", ask, askQty],
+      ["bid", bid, bidQty],
     ]);
     await expectTop(
-      "BTCUSD",
-      { bid: level(105, 3, 1), ask: level(100, 5, 1) },
+      symbol,
+      { bid: level(bid, bidQty, 1), ask: level(ask, askQty, 1) },
       {
         es: "Este libro no cruza órdenes: un bid mayor o igual que el mejor ask queda en el libro como cualquier otra orden.",
         en: "This book does not match orders: a bid at or above the best ask rests in the book like any other order.",
@@ -309,169 +403,178 @@ gradeTask(3, () => {
   });
 
   it("should return a top of book that later orders and changes by the caller do not touch", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 5],
-      ["ask", 101, 5],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const bid = drawMid(ex);
+    const ask = bid + ex.int(1, 50);
+    const [bidQty, askQty, moreBid, moreAsk] = [drawQty(ex), drawQty(ex), drawQty(ex), drawQty(ex)];
+    await startBook(symbol);
+    await addAll(symbol, [
+      ["bid", bid, bidQty],
+      ["ask", ask, askQty],
     ]);
-    const first = await expectTop("BTCUSD", { bid: level(100, 5, 1), ask: level(101, 5, 1) }, topNote);
-    await addAll("BTCUSD", [
-      ["bid", 100, 1],
-      ["ask", 101, 1],
+    const expected = { bid: level(bid, bidQty, 1), ask: level(ask, askQty, 1) };
+    const first = await expectTop(symbol, expected, topNote);
+    await addAll(symbol, [
+      ["bid", bid, moreBid],
+      ["ask", ask, moreAsk],
     ]);
-    assertEqual(
-      first,
-      { bid: level(100, 5, 1), ask: level(101, 5, 1) },
-      {
-        call: t({
-          es: "el resultado del primer getTopOfBook, después de agregar más órdenes a esos niveles",
-          en: "the result of the first getTopOfBook, after adding more orders to those levels",
-        }),
-        note: freshNote,
-      },
-    );
-    const second = await OrderBook.getTopOfBook("BTCUSD");
+    assertEqual(first, expected, {
+      call: t({
+        es: "el resultado del primer getTopOfBook, después de agregar más órdenes a esos niveles",
+        en: "the result of the first getTopOfBook, after adding more orders to those levels",
+      }),
+      note: freshNote,
+    });
+    const second = await OrderBook.getTopOfBook(symbol);
     if (second.bid !== null) second.bid.qty = 0;
     if (second.ask !== null) second.ask.orders = 0;
     await expectTop(
-      "BTCUSD",
-      { bid: level(100, 6, 2), ask: level(101, 6, 2) },
+      symbol,
+      { bid: level(bid, bidQty + moreBid, 2), ask: level(ask, askQty + moreAsk, 2) },
       freshNote,
       t({ es: "después de cambiar el resultado anterior", en: "after changing the previous result" }),
     );
   });
 
   it("should agree with a model over random orders on several symbols", async () => {
-    await assertModel(modelRun([addCommand, topCommand]));
+    await assertModel(modelRun(["add", "top"]));
   });
 });
 
 gradeTask(4, () => {
   it("should list bids by price descending and asks ascending", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 1],
-      ["ask", 103, 2],
-      ["bid", 98, 3],
-      ["ask", 101, 4],
-      ["bid", 99, 5],
-      ["ask", 102, 6],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const mid = drawMid(ex);
+    const count = ex.int(3, 5);
+    const orders = shuffled(ex, [
+      ...distinctInts(ex, count, mid - 100, mid - 1).map((price): Order => ["bid", price, drawQty(ex)]),
+      ...distinctInts(ex, count, mid + 1, mid + 100).map((price): Order => ["ask", price, drawQty(ex)]),
     ]);
-    await expectDepth(
-      "BTCUSD",
-      10,
-      { bids: [level(100, 1, 1), level(99, 5, 1), level(98, 3, 1)], asks: [level(101, 4, 1), level(102, 6, 1), level(103, 2, 1)] },
-      depthNote,
-    );
+    const levels = ex.int(count, 20);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    await expectDepth(symbol, levels, modelAfter(orders).depth(levels), depthNote);
   });
 
   it("should give one row per price, with the quantity summed and the orders counted", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 1],
-      ["bid", 99, 2],
-      ["bid", 100, 3],
-      ["ask", 101, 4],
-      ["bid", 100, 5],
-      ["ask", 101, 6],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const bid = drawMid(ex);
+    const ask = bid + ex.int(1, 50);
+    const orders = shuffled(ex, [
+      ...Array.from({ length: ex.int(2, 4) }, (): Order => ["bid", bid, drawQty(ex)]),
+      ["bid", bid - ex.int(1, 50), drawQty(ex)],
+      ...Array.from({ length: ex.int(2, 3) }, (): Order => ["ask", ask, drawQty(ex)]),
     ]);
-    await expectDepth(
-      "BTCUSD",
-      5,
-      { bids: [level(100, 9, 3), level(99, 2, 1)], asks: [level(101, 10, 2)] },
-      {
-        es: "Una fila por nivel de precio, no por orden: suma qty y cuenta las órdenes del nivel.",
-        en: "One row per price level, not per order: sum qty and count the level's orders.",
-      },
-    );
+    const levels = ex.int(2, 10);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    await expectDepth(symbol, levels, modelAfter(orders).depth(levels), {
+      es: "Una fila por nivel de precio, no por orden: suma qty y cuenta las órdenes del nivel.",
+      en: "One row per price level, not per order: sum qty and count the level's orders.",
+    });
   });
 
   it("should return at most the number of levels asked for, a side", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 1],
-      ["bid", 99, 1],
-      ["bid", 98, 1],
-      ["ask", 101, 1],
-      ["ask", 102, 1],
-      ["ask", 103, 1],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const mid = drawMid(ex);
+    const count = ex.int(3, 6);
+    const orders = shuffled(ex, [
+      ...distinctInts(ex, count, mid - 100, mid - 1).map((price): Order => ["bid", price, drawQty(ex)]),
+      ...distinctInts(ex, count, mid + 1, mid + 100).map((price): Order => ["ask", price, drawQty(ex)]),
     ]);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    const model = modelAfter(orders);
     const note: Text = {
       es: "getDepth(symbol, levels) devuelve como mucho `levels` niveles por lado: ni más ni menos si hay suficientes.",
       en: "getDepth(symbol, levels) returns at most `levels` levels a side: no more, and no fewer when there are enough.",
     };
-    await expectDepth("BTCUSD", 1, { bids: [level(100, 1, 1)], asks: [level(101, 1, 1)] }, note);
-    await expectDepth("BTCUSD", 2, { bids: [level(100, 1, 1), level(99, 1, 1)], asks: [level(101, 1, 1), level(102, 1, 1)] }, note);
-    const all = {
-      bids: [level(100, 1, 1), level(99, 1, 1), level(98, 1, 1)],
-      asks: [level(101, 1, 1), level(102, 1, 1), level(103, 1, 1)],
-    };
-    await expectDepth("BTCUSD", 3, all, note);
-    await expectDepth("BTCUSD", 50, all, note);
+    // 1 and 2 are the boundaries; then a drawn depth, every level, and more than there are.
+    for (const levels of [1, 2, ex.int(2, count), count, ex.int(count + 1, 100)]) {
+      await expectDepth(symbol, levels, model.depth(levels), note, t({ es: `${count} niveles por lado`, en: `${count} levels a side` }));
+    }
   });
 
   it("should answer empty lists for an empty book", async () => {
-    await startBook("BTCUSD");
-    await expectDepth("BTCUSD", 5, { bids: [], asks: [] }, depthNote);
+    const ex = examples();
+    const symbol = ex.symbol();
+    await startBook(symbol);
+    await expectDepth(symbol, ex.int(1, 20), { bids: [], asks: [] }, depthNote);
   });
 
   it("should compare prices as numbers, not as text", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 99, 1],
-      ["bid", 100, 2],
-      ["bid", 9, 3],
-      ["bid", 1000, 4],
-      ["ask", 1000, 5],
-      ["ask", 200, 6],
-      ["ask", 30, 7],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const scale = drawScale(ex);
+    // Bids of four digit counts, asks of three: numeric order differs from text order on both sides.
+    const bids = [
+      ex.int(90 * scale, 100 * scale - 1),
+      ex.int(100 * scale, 200 * scale - 1),
+      ex.int(scale, 10 * scale - 1),
+      ex.int(1_000 * scale, 2_000 * scale - 1),
+    ];
+    const asks = [ex.int(1_000 * scale, 2_000 * scale - 1), ex.int(200 * scale, 1_000 * scale - 1), ex.int(30 * scale, 100 * scale - 1)];
+    const orders = shuffled(ex, [
+      ...bids.map((price): Order => ["bid", price, drawQty(ex)]),
+      ...asks.map((price): Order => ["ask", price, drawQty(ex)]),
     ]);
-    await expectDepth(
-      "BTCUSD",
-      10,
-      {
-        bids: [level(1000, 4, 1), level(100, 2, 1), level(99, 1, 1), level(9, 3, 1)],
-        asks: [level(30, 7, 1), level(200, 6, 1), level(1000, 5, 1)],
-      },
-      numericNote,
-    );
+    const levels = ex.int(4, 20);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    await expectDepth(symbol, levels, modelAfter(orders).depth(levels), numericNote);
   });
 
   it("should start with the top of book on each side", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 2],
-      ["bid", 101, 3],
-      ["ask", 103, 4],
-      ["ask", 102, 5],
-      ["ask", 102, 1],
+    const ex = examples();
+    const symbol = ex.symbol();
+    const bid = drawMid(ex);
+    const ask = bid + ex.int(1, 50);
+    const orders = shuffled(ex, [
+      ["bid", bid - ex.int(1, 50), drawQty(ex)],
+      ["bid", bid, drawQty(ex)],
+      ["ask", ask + ex.int(1, 50), drawQty(ex)],
+      ["ask", ask, drawQty(ex)],
+      ["ask", ask, drawQty(ex)],
     ]);
-    const top = await OrderBook.getTopOfBook("BTCUSD");
-    const depth = await OrderBook.getDepth("BTCUSD", 1);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    const top = await OrderBook.getTopOfBook(symbol);
+    const depth = await OrderBook.getDepth(symbol, 1);
     const firsts = "bids" in depth ? { bid: depth.bids[0] ?? null, ask: depth.asks[0] ?? null } : depth;
     assertEqual(firsts, top, {
-      call: `${t({ es: "el primer nivel de cada lado de", en: "the first level of each side of" })} OrderBook.getDepth("BTCUSD", 1)`,
+      call: `${t({ es: "el primer nivel de cada lado de", en: "the first level of each side of" })} ${callText("getDepth", symbol, 1)}`,
       note: {
         es: "El top of book y el primer nivel de la profundidad son el mismo nivel.",
         en: "The top of book and the first level of depth are the same level.",
       },
     });
-    assertEqual(top, { bid: level(101, 3, 1), ask: level(102, 6, 2) }, { call: callText("getTopOfBook", "BTCUSD"), note: topNote });
+    assertEqual(top, modelAfter(orders).top(), { call: callText("getTopOfBook", symbol), note: topNote });
   });
 
   it("should return depth that later orders and changes by the caller do not touch", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 5],
-      ["ask", 101, 5],
-    ]);
-    const expected = { bids: [level(100, 5, 1)], asks: [level(101, 5, 1)] };
-    const first = await expectDepth("BTCUSD", 5, expected, depthNote);
-    await addAll("BTCUSD", [
-      ["bid", 100, 1],
-      ["bid", 99, 1],
-      ["ask", 101, 1],
-    ]);
+    const ex = examples();
+    const symbol = ex.symbol();
+    const bid = drawMid(ex);
+    const ask = bid + ex.int(1, 50);
+    const orders: Order[] = [
+      ["bid", bid, drawQty(ex)],
+      ["ask", ask, drawQty(ex)],
+    ];
+    const more: Order[] = [
+      ["bid", bid, drawQty(ex)],
+      ["bid", bid - ex.int(1, 50), drawQty(ex)],
+      ["ask", ask, drawQty(ex)],
+    ];
+    const levels = ex.int(2, 10);
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    const expected = modelAfter(orders).depth(levels);
+    const first = await expectDepth(symbol, levels, expected, depthNote);
+    await addAll(symbol, more);
     assertEqual(first, expected, {
       call: t({
         es: "el resultado del primer getDepth, después de agregar más órdenes",
@@ -479,23 +582,23 @@ gradeTask(4, () => {
       }),
       note: freshNote,
     });
-    const second = await OrderBook.getDepth("BTCUSD", 5);
+    const second = await OrderBook.getDepth(symbol, levels);
     if ("bids" in second) {
       second.bids.length = 0;
-      const ask = second.asks[0];
-      if (ask !== undefined) ask.qty = 0;
+      const best = second.asks[0];
+      if (best !== undefined) best.qty = 0;
     }
     await expectDepth(
-      "BTCUSD",
-      5,
-      { bids: [level(100, 6, 2), level(99, 1, 1)], asks: [level(101, 6, 2)] },
+      symbol,
+      levels,
+      modelAfter([...orders, ...more]).depth(levels),
       freshNote,
       t({ es: "después de cambiar el resultado anterior", en: "after changing the previous result" }),
     );
   });
 
   it("should agree with a model over random orders on several symbols", async () => {
-    await assertModel(modelRun([addCommand, depthCommand]));
+    await assertModel(modelRun(["add", "depth"]));
   });
 });
 
@@ -511,110 +614,158 @@ gradeTask(5, () => {
   };
 
   it("should never reuse the id of a cancelled order", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [
-      ["bid", 100, 5],
-      ["bid", 101, 5],
-      ["ask", 102, 5],
-    ]);
-    await expectCancel("BTCUSD", 3, "ok");
-    await expectAdd("BTCUSD", "ask", 103, 1, 4, reuseNote, t({ es: "después de cancelar la orden 3", en: "after cancelling order 3" }));
-    await expectCancel("BTCUSD", 1, "ok");
-    await expectCancel("BTCUSD", 2, "ok");
+    const ex = examples();
+    const symbol = ex.symbol();
+    const mid = drawMid(ex);
+    const count = ex.int(3, 6);
+    await startBook(symbol);
+    await addAll(
+      symbol,
+      Array.from({ length: count }, (): Order => [drawSide(ex), mid + ex.int(-20, 20), drawQty(ex)]),
+    );
+    // Cancelling the newest order first: an id taken from the number of live orders comes back at once.
+    await expectCancel(symbol, count, "ok");
     await expectAdd(
-      "BTCUSD",
-      "bid",
-      100,
-      1,
-      5,
+      symbol,
+      drawSide(ex),
+      mid + ex.int(-20, 20),
+      drawQty(ex),
+      count + 1,
       reuseNote,
-      t({ es: "después de cancelar las órdenes 1 y 2", en: "after cancelling orders 1 and 2" }),
+      t({ es: `después de cancelar la orden ${count}`, en: `after cancelling order ${count}` }),
+    );
+    const [i, j] = ex.pickDistinct(
+      Array.from({ length: count - 1 }, (_, k) => k + 1),
+      2,
+    ) as [number, number];
+    await expectCancel(symbol, i, "ok");
+    await expectCancel(symbol, j, "ok");
+    await expectAdd(
+      symbol,
+      drawSide(ex),
+      mid + ex.int(-20, 20),
+      drawQty(ex),
+      count + 2,
+      reuseNote,
+      t({ es: `después de cancelar las órdenes ${i} y ${j}`, en: `after cancelling orders ${i} and ${j}` }),
     );
   });
 
   it("should take a cancelled order's quantity off its level", async () => {
-    await startBook("BTCUSD");
-    const [a, , c] = await addAll("BTCUSD", [
-      ["bid", 100, 5],
-      ["bid", 100, 7],
-      ["ask", 101, 2],
-      ["ask", 101, 3],
-    ]);
-    await expectCancel("BTCUSD", a as number, "ok");
-    await expectCancel("BTCUSD", c as number, "ok");
-    await expectTop("BTCUSD", { bid: level(100, 7, 1), ask: level(101, 3, 1) }, cancelNote);
+    const ex = examples();
+    const symbol = ex.symbol();
+    const bid = drawMid(ex);
+    const ask = bid + ex.int(1, 50);
+    const orders: Order[] = [
+      ["bid", bid, drawQty(ex)],
+      ["bid", bid, drawQty(ex)],
+      ["ask", ask, drawQty(ex)],
+      ["ask", ask, drawQty(ex)],
+    ];
+    await startBook(symbol);
+    const ids = await addAll(symbol, orders);
+    const model = modelAfter(orders);
+    // One order of each level, either the older or the newer.
+    for (const id of [ex.pick(ids.slice(0, 2)), ex.pick(ids.slice(2))]) {
+      await expectCancel(symbol, id, "ok");
+      model.cancel(id);
+    }
+    await expectTop(symbol, model.top(), cancelNote);
   });
 
   it("should remove a level when its last order is cancelled", async () => {
-    await startBook("BTCUSD");
-    const [a, b, c] = await addAll("BTCUSD", [
-      ["bid", 101, 5],
-      ["bid", 100, 7],
-      ["ask", 102, 2],
-      ["ask", 103, 3],
-    ]);
-    await expectCancel("BTCUSD", a as number, "ok");
+    const ex = examples();
+    const symbol = ex.symbol();
+    const bestBid = drawMid(ex);
+    const bestAsk = bestBid + ex.int(1, 50);
+    const orders: Order[] = [
+      ["bid", bestBid, drawQty(ex)],
+      ["bid", bestBid - ex.int(1, 50), drawQty(ex)],
+      ["ask", bestAsk, drawQty(ex)],
+      ["ask", bestAsk + ex.int(1, 50), drawQty(ex)],
+    ];
+    await startBook(symbol);
+    const [a, b, c] = (await addAll(symbol, orders)) as [number, number, number, number];
+    const model = modelAfter(orders);
+    await expectCancel(symbol, a, "ok");
+    model.cancel(a);
     await expectTop(
-      "BTCUSD",
-      { bid: level(100, 7, 1), ask: level(102, 2, 1) },
+      symbol,
+      model.top(),
       cancelNote,
-      t({ es: "después de cancelar la única orden de 101", en: "after cancelling the only order at 101" }),
+      t({ es: `después de cancelar la única orden de ${bestBid}`, en: `after cancelling the only order at ${bestBid}` }),
     );
-    await expectCancel("BTCUSD", b as number, "ok");
-    await expectCancel("BTCUSD", c as number, "ok");
-    await expectDepth(
-      "BTCUSD",
-      5,
-      { bids: [], asks: [level(103, 3, 1)] },
-      cancelNote,
-      t({ es: "después de cancelar las órdenes 1, 2 y 3", en: "after cancelling orders 1, 2 and 3" }),
-    );
-    await expectTop("BTCUSD", { bid: null, ask: level(103, 3, 1) }, cancelNote);
+    for (const id of [b, c]) {
+      await expectCancel(symbol, id, "ok");
+      model.cancel(id);
+    }
+    const levels = ex.int(2, 10);
+    const after = t({ es: `después de cancelar las órdenes ${a}, ${b} y ${c}`, en: `after cancelling orders ${a}, ${b} and ${c}` });
+    await expectDepth(symbol, levels, model.depth(levels), cancelNote, after);
+    await expectTop(symbol, model.top(), cancelNote, after);
   });
 
   it("should answer not_found for an unknown id and leave the book as it was", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [["bid", 100, 5]]);
+    const ex = examples();
+    const symbol = ex.symbol();
+    const mid = drawMid(ex);
+    const orders = Array.from({ length: ex.int(1, 4) }, (): Order => [drawSide(ex), mid + ex.int(-20, 20), drawQty(ex)]);
+    await startBook(symbol);
+    await addAll(symbol, orders);
     const note: Text = {
       es: 'Un id que este libro no dio responde "not_found" y no cambia nada.',
       en: 'An id this book never gave answers "not_found" and changes nothing.',
     };
-    await expectCancel("BTCUSD", 2, "not_found", note);
-    await expectCancel("BTCUSD", 0, "not_found", note);
-    await expectCancel("BTCUSD", -1, "not_found", note);
-    await expectDepth("BTCUSD", 5, { bids: [level(100, 5, 1)], asks: [] }, note);
+    // The next id, 0 and -1 are the edges; a drawn id far beyond them is the ordinary case.
+    for (const id of [orders.length + 1, 0, -1, ex.int(orders.length + 2, 1_000_000)]) await expectCancel(symbol, id, "not_found", note);
+    const levels = ex.int(orders.length, 20);
+    await expectDepth(symbol, levels, modelAfter(orders).depth(levels), note);
   });
 
   it("should answer not_found when the same order is cancelled twice", async () => {
-    await startBook("BTCUSD");
-    const [a] = await addAll("BTCUSD", [
-      ["bid", 100, 5],
-      ["bid", 100, 7],
-    ]);
+    const ex = examples();
+    const symbol = ex.symbol();
+    const side = drawSide(ex);
+    const price = drawMid(ex);
+    const orders: Order[] = Array.from({ length: ex.int(2, 4) }, () => [side, price, drawQty(ex)]);
+    await startBook(symbol);
+    const ids = await addAll(symbol, orders);
+    const id = ex.pick(ids);
+    const model = modelAfter(orders);
+    model.cancel(id);
     const note: Text = {
       es: 'Una orden cancelada sale del índice de ids: cancelarla otra vez responde "not_found" y no toca su nivel.',
       en: 'A cancelled order leaves the id index: cancelling it again answers "not_found" and leaves its level alone.',
     };
-    await expectCancel("BTCUSD", a as number, "ok");
-    await expectCancel("BTCUSD", a as number, "not_found", note, t({ es: "por segunda vez", en: "a second time" }));
-    await expectTop("BTCUSD", { bid: level(100, 7, 1), ask: null }, note);
+    await expectCancel(symbol, id, "ok");
+    await expectCancel(symbol, id, "not_found", note, t({ es: "por segunda vez", en: "a second time" }));
+    await expectTop(symbol, model.top(), note);
   });
 
   it("should cancel only in the book of the given symbol", async () => {
-    await startBook("BTCUSD");
-    await startBook("ETHUSD");
-    await addAll("BTCUSD", [["bid", 100, 5]]);
-    await addAll("ETHUSD", [["bid", 20, 1]]);
-    await expectCancel("ETHUSD", 1, "ok");
-    await expectTop(
-      "BTCUSD",
-      { bid: level(100, 5, 1), ask: null },
-      { es: "La orden 1 de ETHUSD no es la orden 1 de BTCUSD.", en: "Order 1 of ETHUSD is not order 1 of BTCUSD." },
-    );
+    const ex = examples();
+    const [kept, cancelled] = ex.symbols(2) as [string, string];
+    const count = ex.int(1, 3);
+    const ordersOf = (): Order[] => {
+      const mid = drawMid(ex);
+      return Array.from({ length: count }, () => [drawSide(ex), mid + ex.int(-20, 20), drawQty(ex)]);
+    };
+    const keptOrders = ordersOf();
+    await startBook(kept);
+    await startBook(cancelled);
+    await addAll(kept, keptOrders);
+    await addAll(cancelled, ordersOf());
+    const id = ex.int(1, count);
+    await expectCancel(cancelled, id, "ok");
+    const levels = ex.int(count, 20);
+    await expectDepth(kept, levels, modelAfter(keptOrders).depth(levels), {
+      es: `La orden ${id} de ${cancelled} no es la orden ${id} de ${kept}.`,
+      en: `Order ${id} of ${cancelled} is not order ${id} of ${kept}.`,
+    });
   });
 
   it("should agree with a model over random adds, cancels and queries on several symbols", async () => {
-    await assertModel(modelRun([addCommand, addCommand, cancelCommand, topCommand, depthCommand]));
+    await assertModel(modelRun(["add", "add", "cancel", "top", "depth"]));
   });
 });
 
@@ -625,13 +776,16 @@ gradeTask(6, () => {
   };
 
   it("should reject an unknown side with invalid_side", async () => {
-    await startBook("BTCUSD");
-    for (const side of ["buy", "BID", "sell", ""]) {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const [price, qty] = [drawMid(ex), drawQty(ex)];
+    await startBook(symbol);
+    for (const side of ["buy", "BID", "sell", "", ex.pick(WRONG_SIDES)]) {
       await expectAdd(
-        "BTCUSD",
+        symbol,
         side,
-        100,
-        1,
+        price,
+        qty,
         { error: "invalid_side" },
         { es: 'side es "bid" o "ask", exactamente.', en: 'side is "bid" or "ask", exactly.' },
       );
@@ -639,13 +793,16 @@ gradeTask(6, () => {
   });
 
   it("should reject a price that is not a positive safe integer with invalid_price", async () => {
-    await startBook("BTCUSD");
-    for (const price of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, "100" as unknown as number]) {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const [side, qty] = [drawSide(ex), drawQty(ex)];
+    await startBook(symbol);
+    for (const price of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, "100", ...drawnBadNumbers(ex)]) {
       await expectAdd(
-        "BTCUSD",
-        "bid",
-        price,
-        1,
+        symbol,
+        side,
+        price as number,
+        qty,
         { error: "invalid_price" },
         {
           es: "Los precios son ticks enteros: Number.isSafeInteger(price) && price > 0.",
@@ -656,13 +813,16 @@ gradeTask(6, () => {
   });
 
   it("should reject a quantity that is not a positive safe integer with invalid_qty", async () => {
-    await startBook("BTCUSD");
-    for (const qty of [0, -5, 0.5, Number.NaN, Number.NEGATIVE_INFINITY, 2 ** 53, "1" as unknown as number]) {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const [side, price] = [drawSide(ex), drawMid(ex)];
+    await startBook(symbol);
+    for (const qty of [0, -5, 0.5, Number.NaN, Number.NEGATIVE_INFINITY, 2 ** 53, "1", ...drawnBadNumbers(ex)]) {
       await expectAdd(
-        "BTCUSD",
-        "ask",
-        100,
-        qty,
+        symbol,
+        side,
+        price,
+        qty as number,
         { error: "invalid_qty" },
         {
           es: "Las cantidades son lotes enteros: Number.isSafeInteger(qty) && qty > 0.",
@@ -673,47 +833,49 @@ gradeTask(6, () => {
   });
 
   it("should check the side, then the price, then the quantity", async () => {
-    await startBook("BTCUSD");
+    const ex = examples();
+    const symbol = ex.symbol();
+    await startBook(symbol);
     const note: Text = {
       es: "Con varios campos inválidos, el error es el del primero en este orden: side, price, qty.",
       en: "With several invalid fields, the error is that of the first in this order: side, price, qty.",
     };
-    await expectAdd("BTCUSD", "buy", 0, 0, { error: "invalid_side" }, note);
-    await expectAdd("BTCUSD", "bid", 0, 0, { error: "invalid_price" }, note);
-    await expectAdd("BTCUSD", "ask", 5, -1, { error: "invalid_qty" }, note);
+    const badNumber = (): number => ex.pick([0, -1, 1.5, ...drawnBadNumbers(ex)]) as number;
+    await expectAdd(symbol, ex.pick(["buy", ...WRONG_SIDES]), badNumber(), badNumber(), { error: "invalid_side" }, note);
+    await expectAdd(symbol, drawSide(ex), badNumber(), badNumber(), { error: "invalid_price" }, note);
+    await expectAdd(symbol, drawSide(ex), drawMid(ex), badNumber(), { error: "invalid_qty" }, note);
   });
 
   it("should leave the book unchanged and give no id to an invalid order", async () => {
-    await startBook("BTCUSD");
-    await expectAdd("BTCUSD", "bid", 100, 5, 1);
-    await OrderBook.addOrder("BTCUSD", "bid", 0, 5);
-    await OrderBook.addOrder("BTCUSD", "bid", 101, 0);
-    await OrderBook.addOrder("BTCUSD", "sell" as OrderBook.Side, 101, 1);
-    await expectDepth(
-      "BTCUSD",
-      5,
-      { bids: [level(100, 5, 1)], asks: [] },
-      unchangedNote,
-      t({ es: "después de tres órdenes inválidas", en: "after three invalid orders" }),
-    );
-    await expectAdd(
-      "BTCUSD",
-      "ask",
-      102,
-      1,
-      2,
-      unchangedNote,
-      t({ es: "después de tres órdenes inválidas", en: "after three invalid orders" }),
-    );
+    const ex = examples();
+    const symbol = ex.symbol();
+    const valid: Order = [drawSide(ex), drawMid(ex), drawQty(ex)];
+    await startBook(symbol);
+    await expectAdd(symbol, ...valid, 1);
+    // One invalid order of each kind, and a few more of drawn kinds, in a drawn order.
+    const kinds = ["side", "price", "qty", ...Array.from({ length: ex.int(0, 2) }, () => ex.pick(["side", "price", "qty"] as const))];
+    for (const kind of ex.pickDistinct(kinds, kinds.length)) {
+      const side = kind === "side" ? ex.pick(WRONG_SIDES) : drawSide(ex);
+      const price = kind === "price" ? (ex.pick([0, ...drawnBadNumbers(ex)]) as number) : drawMid(ex);
+      const qty = kind === "qty" ? (ex.pick([0, ...drawnBadNumbers(ex)]) as number) : drawQty(ex);
+      await OrderBook.addOrder(symbol, side as OrderBook.Side, price, qty);
+    }
+    const when = t({ es: `después de ${kinds.length} órdenes inválidas`, en: `after ${kinds.length} invalid orders` });
+    const levels = ex.int(1, 20);
+    await expectDepth(symbol, levels, modelAfter([valid]).depth(levels), unchangedNote, when);
+    await expectAdd(symbol, drawSide(ex), drawMid(ex), drawQty(ex), 2, unchangedNote, when);
   });
 
   it("should answer invalid_levels for a depth that is not a positive safe integer, and keep serving", async () => {
-    await startBook("BTCUSD");
-    await addAll("BTCUSD", [["bid", 100, 5]]);
-    for (const levels of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, "3" as unknown as number]) {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const orders: Order[] = [[drawSide(ex), drawMid(ex), drawQty(ex)]];
+    await startBook(symbol);
+    await addAll(symbol, orders);
+    for (const levels of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, "3", ...drawnBadNumbers(ex)]) {
       await expectDepth(
-        "BTCUSD",
-        levels,
+        symbol,
+        levels as number,
         { error: "invalid_levels" },
         {
           es: 'levels debe ser un entero positivo: responde { error: "invalid_levels" } sin hacer caer el servidor.',
@@ -721,11 +883,10 @@ gradeTask(6, () => {
         },
       );
     }
-    await expectTop(
-      "BTCUSD",
-      { bid: level(100, 5, 1), ask: null },
-      { es: "El libro sigue vivo y con sus órdenes.", en: "The book is still alive, with its orders." },
-    );
+    await expectTop(symbol, modelAfter(orders).top(), {
+      es: "El libro sigue vivo y con sus órdenes.",
+      en: "The book is still alive, with its orders.",
+    });
   });
 });
 
@@ -736,8 +897,6 @@ gradeTask(7, () => {
 });
 
 // Model-based runs: random adds, cancels and queries on three books, checked against BookModel after every step.
-
-const SYMBOLS = ["AAA", "BBB", "CCC"] as const;
 
 interface Model {
   readonly books: ReadonlyMap<string, BookModel>;
@@ -862,34 +1021,44 @@ class DepthCommand implements Command {
   }
 }
 
-const symbolArb = fc.constantFrom(...SYMBOLS);
-// Prices around 100 so that levels collide and "99" vs "100" tells numeric from text order.
-const addCommand = fc
-  .record({
-    symbol: symbolArb,
-    side: fc.constantFrom<ModelSide>("bid", "ask"),
-    price: fc.integer({ min: 94, max: 106 }),
-    qty: fc.integer({ min: 1, max: 9 }),
-  })
-  .map(({ symbol, side, price, qty }): Command => new AddCommand(symbol, side, price, qty));
-const cancelCommand = fc
-  .record({ symbol: symbolArb, pick: fc.constantFrom<CancelPick>("live", "live", "cancelled", "unknown"), n: fc.nat({ max: 50 }) })
-  .map(({ symbol, pick, n }): Command => new CancelCommand(symbol, pick, n));
-const topCommand = symbolArb.map((symbol): Command => new TopCommand(symbol));
-const depthCommand = fc
-  .record({ symbol: symbolArb, levels: fc.integer({ min: 1, max: 5 }) })
-  .map(({ symbol, levels }): Command => new DepthCommand(symbol, levels));
+type CommandKind = "add" | "cancel" | "top" | "depth";
 
-function modelRun(commands: readonly fc.Arbitrary<Command>[]) {
+/**
+ * A model run over three books whose symbols, and the price their orders cluster around, are drawn from the seed;
+ * `kinds` lists the commands to draw from (a kind listed twice comes up twice as often).
+ */
+function modelRun(kinds: readonly CommandKind[]) {
+  const ex = examples();
+  const symbols = ex.symbols(3);
+  // Prices within a few ticks of a power of ten, so that levels collide and "99" vs "100" tells numeric from text order.
+  const base = ex.pick([100, 1_000, 10_000, 100_000]);
+  const symbolArb = fc.constantFrom(...symbols);
+  const arbitraries: Record<CommandKind, fc.Arbitrary<Command>> = {
+    add: fc
+      .record({
+        symbol: symbolArb,
+        side: fc.constantFrom<ModelSide>("bid", "ask"),
+        price: fc.integer({ min: base - 6, max: base + 6 }),
+        qty: fc.integer({ min: 1, max: 9 }),
+      })
+      .map(({ symbol, side, price, qty }): Command => new AddCommand(symbol, side, price, qty)),
+    cancel: fc
+      .record({ symbol: symbolArb, pick: fc.constantFrom<CancelPick>("live", "live", "cancelled", "unknown"), n: fc.nat({ max: 50 }) })
+      .map(({ symbol, pick, n }): Command => new CancelCommand(symbol, pick, n)),
+    top: symbolArb.map((symbol): Command => new TopCommand(symbol)),
+    depth: fc
+      .record({ symbol: symbolArb, levels: fc.integer({ min: 1, max: 5 }) })
+      .map(({ symbol, levels }): Command => new DepthCommand(symbol, levels)),
+  };
   return {
-    commands,
+    commands: kinds.map((kind) => arbitraries[kind]),
     numRuns: 40,
     maxCommands: 40,
     async setup() {
       const pids: Book[] = [];
-      for (const symbol of SYMBOLS) pids.push(await OrderBook.startLink(symbol));
+      for (const symbol of symbols) pids.push(await OrderBook.startLink(symbol));
       return {
-        model: { books: new Map(SYMBOLS.map((symbol) => [symbol, new BookModel()])) },
+        model: { books: new Map(symbols.map((symbol) => [symbol, new BookModel()])) },
         real: {},
         async cleanup() {
           for (const pid of pids) await stopQuietly(pid);
@@ -1058,7 +1227,7 @@ async function assertFastEnough(symbol: string, ops: readonly Op[], what: Text):
 }
 
 async function assertScale(): Promise<void> {
-  const symbol = "SCALE";
+  const symbol = examples().symbol();
   await startBook(symbol);
   const next = random(gradingSeed());
   const resting = restingOrders(next);
