@@ -42,6 +42,7 @@ export async function gradeBatch(
     seed: options.seed,
     lang: options.lang,
     include: [`.grade/batch-${process.pid}/*/graders/*/**/*.test.ts`],
+    implDirs: [...implOf.values()],
     implFor: (file) => {
       const slot = slotOf(file);
       return slot === null ? null : (implOf.get(slot) ?? null);

@@ -1,6 +1,8 @@
 import type { CatalogExercise } from "./catalog.ts";
+import { type KitVerdict, verdictLines } from "./checksums.ts";
 import type { Lang, Text } from "./lang.ts";
 import type { GradedExercise, GradedTask, GradeReport } from "./score.ts";
+import { DEFAULT_SEED } from "./worker/context.ts";
 
 /** ANSI styles, or plain text when colours are off. */
 export interface Style {
@@ -70,6 +72,46 @@ function renderTask(task: GradedTask, lang: Lang, style: Style, exerciseFailed: 
   return lines;
 }
 
+/** One line per time a grader file's process stopped early; past three, one line per reason. */
+function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string[] {
+  const what = (reason: "hang" | "memory" | "exit"): string =>
+    lang === "es"
+      ? { hang: "se colgó", memory: "se quedó sin memoria", exit: "terminó el proceso" }[reason]
+      : { hang: "hung", memory: "ran out of memory", exit: "ended the process" }[reason];
+  const atLoad = exercise.stops.filter((stop) => stop.test === null);
+  const inTests = exercise.stops.filter((stop) => stop.test !== null);
+  const lines = atLoad.map(({ reason }) =>
+    lang === "es"
+      ? `Tu código ${what(reason)} al cargarse; no se pudo ejecutar ninguna prueba de este archivo.`
+      : `Your code ${what(reason)} while loading; no test of this file could run.`,
+  );
+  if (inTests.length <= 3) {
+    for (const { reason, task, test } of inTests) {
+      const where = task === null ? "" : ` (${taskWord[lang].toLowerCase()} ${task})`;
+      lines.push(
+        lang === "es"
+          ? `Una prueba ${what(reason)}${where}: «${test ?? ""}»; el corrector siguió con las demás en un proceso nuevo.`
+          : `A test ${what(reason)}${where}: "${test ?? ""}"; the grader went on with the others in a new process.`,
+      );
+    }
+  } else {
+    for (const reason of ["hang", "memory", "exit"] as const) {
+      const own = inTests.filter((stop) => stop.reason === reason);
+      if (own.length === 0) continue;
+      const numbers = [...new Set(own.map((stop) => stop.task).filter((task) => task !== null))];
+      const tasks = `${numbers.length === 1 ? taskWord[lang].toLowerCase() : lang === "es" ? "tareas" : "tasks"} ${numbers.join(", ")}`;
+      const plural =
+        lang === "es" ? { hang: "se colgaron", memory: "se quedaron sin memoria", exit: "terminaron el proceso" }[reason] : what(reason);
+      lines.push(
+        lang === "es"
+          ? `${own.length} pruebas ${plural} (${tasks}); cada vez el corrector siguió con las demás en un proceso nuevo.`
+          : `${own.length} tests ${plural} (${tasks}); each time the grader went on with the others in a new process.`,
+      );
+    }
+  }
+  return lines.map((line) => `  ${style.red("!")} ${line}`);
+}
+
 export function renderExercise(exercise: GradedExercise, lang: Lang, style: Style): string {
   const header = pad(style.bold(`${exercise.title[lang]} (${exercise.id})`), style.bold(`${exercise.earned}/${exercise.points}`), 72);
   const lines = [header];
@@ -100,12 +142,7 @@ export function renderExercise(exercise: GradedExercise, lang: Lang, style: Styl
     lines.push(`  ${style.red("✗")} ${lang === "es" ? "No se pudieron ejecutar las pruebas:" : "The tests could not run:"}`);
     lines.push(indent(exercise.error, "      "));
   }
-  if (exercise.hung !== null) {
-    const where = exercise.hung.task === null ? "" : ` (${taskWord[lang].toLowerCase()} ${exercise.hung.task})`;
-    lines.push(
-      `  ${style.red("!")} ${lang === "es" ? `Una prueba se colgó${where}: «${exercise.hung.test ?? "?"}»; el resto del ejercicio no se pudo ejecutar.` : `A test hung${where}: "${exercise.hung.test ?? "?"}"; the rest of the exercise could not run.`}`,
-    );
-  }
+  lines.push(...renderStops(exercise, lang, style));
   let previousMessage: string | null = null;
   for (const task of exercise.tasks) {
     lines.push(...renderTask(task, lang, style, exercise.typeErrors.length > 0, previousMessage));
@@ -125,13 +162,17 @@ export function nextStep(report: GradeReport): { exercise: GradedExercise; task:
   return null;
 }
 
-/** `implRoot`: how to show the graded folder (exercises/ by default); `implFlags`: the flags that grade it again. */
+/**
+ * `implRoot`: how to show the graded folder (exercises/ by default); `implFlags`: the flags that grade it again;
+ * `kit`: the grading kit against its checksums, which adds a line when the copy is not the original.
+ */
 export function renderReport(
   report: GradeReport,
   style: Style,
   catalog: readonly CatalogExercise[],
   implRoot = "exercises",
   implFlags = "",
+  kit: KitVerdict | null = null,
 ): string {
   const lang = report.lang;
   const blocks = report.exercises.map((exercise) => renderExercise(exercise, lang, style));
@@ -163,6 +204,17 @@ export function renderReport(
       summary.push(`  ${labels[2]} ${style.bold(`npm run grade -- ${exercise.id}${implFlags}`)}`);
     }
   }
+  // Any seed but the default one is shown, so that a grade with --seed fresh can be replayed.
+  if (report.seed !== DEFAULT_SEED)
+    summary.push(
+      style.dim(
+        lang === "es"
+          ? `Semilla de los ejemplos y las pruebas aleatorias: ${report.seed} (npm run grade -- --seed ${report.seed} la repite).`
+          : `Seed of the examples and random tests: ${report.seed} (npm run grade -- --seed ${report.seed} replays it).`,
+      ),
+    );
+  const tampered = kit === null ? [] : verdictLines(kit, lang, { type: "grading-kit" });
+  if (tampered.length > 0) summary.push("", ...tampered.map(style.yellow));
   return `${blocks.join("\n\n")}\n\n${summary.join("\n")}\n`;
 }
 

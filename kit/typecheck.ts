@@ -34,11 +34,32 @@ export async function typecheck(kitRoot: string, implDir: string, exercises: rea
   return errors;
 }
 
-/** Typechecks several exercise folders in one compiler run; resolves to the errors per folder. */
+/**
+ * Typechecks several exercise folders in one compiler run; resolves to the errors per folder. The compiler skips
+ * its type checks when any file has a syntax error, so the folders with one are set apart and the others checked
+ * again: one learner's syntax error must not hide another's type errors.
+ */
 export async function typecheckDirs(kitRoot: string, folders: readonly string[]): Promise<Map<string, TypeErrorInfo[]>> {
-  const errors = new Map<string, TypeErrorInfo[]>();
   const dirs = folders.map((dir) => resolve(dir)).filter((dir) => existsSync(dir));
-  if (dirs.length === 0) return errors;
+  if (dirs.length === 0) return new Map();
+  const first = await runTsc(kitRoot, dirs);
+  const broken = new Set([...first].filter(([, list]) => list.some((error) => error.syntax)).map(([dir]) => dir));
+  const rest = dirs.filter((dir) => !broken.has(dir));
+  const second = broken.size > 0 && rest.length > 0 ? await runTsc(kitRoot, rest) : first;
+  const errors = new Map<string, TypeErrorInfo[]>();
+  for (const dir of dirs) {
+    const list = (broken.has(dir) ? first : second).get(dir);
+    if (list !== undefined)
+      errors.set(
+        dir,
+        list.map(({ syntax: _, ...error }) => error),
+      );
+  }
+  return errors;
+}
+
+async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<string, (TypeErrorInfo & { syntax: boolean })[]>> {
+  const errors = new Map<string, (TypeErrorInfo & { syntax: boolean })[]>();
   const configDir = join(kitRoot, ".grade");
   mkdirSync(configDir, { recursive: true });
   const configPath = join(configDir, `tsconfig.${process.pid}-${++runs}.json`);
@@ -72,7 +93,7 @@ export async function typecheckDirs(kitRoot: string, folders: readonly string[])
     child.on("error", () => done(text));
   });
   rmSync(configPath, { force: true });
-  let last: TypeErrorInfo[] | null = null;
+  let last: (TypeErrorInfo & { syntax: boolean })[] | null = null;
   for (const line of output.split(/\r?\n/)) {
     const match = tscLine.exec(line);
     if (match === null) {
@@ -82,7 +103,7 @@ export async function typecheckDirs(kitRoot: string, folders: readonly string[])
         last[last.length - 1] = { ...previous, message: `${previous.message}\n${line.trim()}` };
       continue;
     }
-    const [, file = "", row = "0", column = "0", , message = ""] = match;
+    const [, file = "", row = "0", column = "0", code = "", message = ""] = match;
     const absolute = resolve(kitRoot, file);
     const id = dirs.find((dir) => absolute.startsWith(dir + sep));
     if (id === undefined) {
@@ -90,7 +111,9 @@ export async function typecheckDirs(kitRoot: string, folders: readonly string[])
       continue;
     }
     const list = errors.get(id) ?? [];
-    list.push({ file: relative(process.cwd(), absolute) || absolute, line: Number(row), column: Number(column), message });
+    // TS1xxx are the parser's errors.
+    const syntax = /^TS1\d{3}$/.test(code);
+    list.push({ file: relative(process.cwd(), absolute) || absolute, line: Number(row), column: Number(column), message, syntax });
     errors.set(id, list);
     last = list;
   }

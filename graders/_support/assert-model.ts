@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { expect } from "vitest";
+import { gradingEnv } from "../../kit/worker/context.ts";
 import { GradingFailure } from "./assertions.ts";
 import { formatValue } from "./format.ts";
 import { gradingSeed, t } from "./grading.ts";
@@ -75,5 +76,5 @@ export async function assertModel<Model extends object, Real>(options: {
 
 /** The flags of the grading run (" --impl DIR", " --solutions" or nothing), so the replay grades the same folder. */
 function gradeFlags(): string {
-  return process.env.GRADE_FLAGS ?? "";
+  return gradingEnv("GRADE_FLAGS") ?? "";
 }

@@ -8,6 +8,11 @@ export class GradingFailure extends Error {
   override readonly name = "GradingFailure";
 }
 
+/** The graded code replaced something the graders rely on: the kit reports it before any other failure. */
+export class TamperingFailure extends GradingFailure {
+  readonly tampering = true;
+}
+
 const labels = {
   call: { es: "Llamada: ", en: "Call:    " },
   expected: { es: "Esperado:", en: "Expected:" },

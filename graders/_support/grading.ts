@@ -1,9 +1,7 @@
 import { describe } from "vitest";
 import { type LogEntry, Logger } from "#runtime";
 import { langFromEnv, type Text } from "../../kit/lang.ts";
-
-/** The seed property tests use unless `--seed` (env GRADE_SEED) says otherwise, so a grade is reproducible. */
-export const DEFAULT_SEED = 20_260_501;
+import { DEFAULT_SEED, gradingEnv } from "../../kit/worker/context.ts";
 
 /** The describe title of task `n`; the kit finds a test's task (and so its points) from it. */
 export function taskTitle(n: number): string {
@@ -26,12 +24,13 @@ export function gradeTask(n: number, body: () => void): void {
 
 /** The text in the grading language (`--lang`, else the locale). */
 export function t(text: Text): string {
-  return text[langFromEnv()];
+  const lang = gradingEnv("GRADE_LANG");
+  return text[lang === "es" || lang === "en" ? lang : langFromEnv()];
 }
 
 /** The run's seed for any fast-check use: `fc.assert(prop, { seed: gradingSeed() })`. */
 export function gradingSeed(): number {
-  const raw = process.env.GRADE_SEED;
+  const raw = gradingEnv("GRADE_SEED");
   if (raw === undefined || raw === "") return DEFAULT_SEED;
   const seed = Number(raw);
   return Number.isSafeInteger(seed) ? seed : DEFAULT_SEED;

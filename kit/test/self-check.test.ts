@@ -6,10 +6,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchEntry } from "../batch.ts";
 import { catalog } from "../catalog.ts";
+import { readExpectedTests } from "../expected-tests.ts";
 import { applyFixture, type Fixture } from "../fixture.ts";
 import { classroomResults, exercismResults } from "../outputs.ts";
 import type { GradedExercise, GradeReport } from "../score.ts";
 import { classroomSchema, exercismSchema, validate } from "./helpers/schema.ts";
+import { hostileFixtures, hostileVerdict, writeHostileFixture } from "./hostile/fixtures.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const graded = catalog.filter((exercise) => existsSync(join(kitRoot, "graders", exercise.id)));
@@ -32,6 +34,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|__VITEST|TEST$|NODE_ENV$|GRADE_)/.test(key)));
 }
 const tmp = mkdtempSync(join(tmpdir(), "grade-self-check-"));
+
+const hostileKey = (exercise: string, name: string): string => `hostile--${exercise}--${name}`;
 
 function exerciseOf(key: string, id: string): GradedExercise {
   const exercise = reports[key]?.exercises.find((candidate) => candidate.id === id);
@@ -59,18 +63,24 @@ beforeAll(() => {
   writeFileSync(file, lines.join("\n"));
   entries.push({ key: "type-error", implDir: typeErrorDir, ids: ["01-price-cache"] });
 
+  for (const fixture of hostileFixtures) {
+    const dir = join(tmp, `hostile--${fixture.exercise}--${fixture.name}`);
+    writeHostileFixture(kitRoot, fixture, dir);
+    entries.push({ key: hostileKey(fixture.exercise, fixture.name), implDir: dir, ids: [fixture.exercise] });
+  }
+
   const manifest = join(tmp, "manifest.json");
   const out = join(tmp, "reports.json");
   writeFileSync(manifest, JSON.stringify(entries));
   const child = spawnSync(process.execPath, ["--import", "tsx", join(kitRoot, "kit", "test", "helpers", "run-batch.ts"), manifest, out], {
     cwd: kitRoot,
     encoding: "utf8",
-    timeout: 150_000,
+    timeout: 400_000,
     env: cleanEnv(),
   });
   if (child.status !== 0) throw new Error(`the batch failed (${String(child.status)}): ${child.stderr}`);
   reports = JSON.parse(readFileSync(out, "utf8")) as Record<string, GradeReport>;
-}, 170_000);
+}, 420_000);
 
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
@@ -92,6 +102,13 @@ describe("graders on solutions/", () => {
     const exercise = exerciseOf("solutions", id);
     expect(exercise.orphans).toEqual([]);
     for (const task of exercise.tasks) expect(task.tests.length, `task ${task.n}`).toBeGreaterThan(0);
+  });
+});
+
+describe("the manifest of expected tests", () => {
+  it.each(ids)("should list every test the grader of %s reports (npm run expected-tests writes it)", (id) => {
+    expect(exerciseOf("solutions", id).unlisted).toEqual([]);
+    expect(Object.values(readExpectedTests(kitRoot)[id] ?? {}).flat().length).toBeGreaterThan(0);
   });
 });
 
@@ -120,14 +137,15 @@ describe("known-wrong fixtures", () => {
     },
   );
 
-  it("should report a synchronous infinite loop as a hang on its task, and go on grading", () => {
+  it("should report a synchronous infinite loop as a hang on its test, and grade the others in a new process", () => {
     const exercise = exerciseOf("01-price-cache--hangs-sync-loop", "01-price-cache");
-    expect(exercise.hung).toEqual({ task: 3, test: "should give undefined for a symbol never stored" });
+    expect(exercise.stops[0]).toEqual({ reason: "hang", task: 3, test: "should give undefined for a symbol never stored" });
+    expect(exercise.stops.every((stop) => stop.reason === "hang" && (stop.task === 3 || stop.task === 5))).toBe(true);
     const task3 = exercise.tasks.find((task) => task.n === 3);
     expect(task3?.tests.find((test) => test.hung)?.message).toMatch(/hung/);
-    // The tests that ran before the hang keep their points; the others count as failed.
-    expect(exercise.tasks.filter((task) => task.n <= 2).every((task) => task.earned === task.points)).toBe(true);
-    expect(exercise.tasks.filter((task) => task.n >= 3).every((task) => task.earned === 0)).toBe(true);
+    // The tasks that never ask for an unknown symbol keep all their points, before and after the hangs.
+    const earned = Object.fromEntries(exercise.tasks.map((task) => [task.n, task.earned]));
+    expect(earned).toMatchObject({ 1: 15, 2: 30, 3: 0, 4: 20 });
     expect(exerciseOf("solutions", "01-price-cache").earned).toBe(100);
   });
 
@@ -135,9 +153,20 @@ describe("known-wrong fixtures", () => {
     const exercise = exerciseOf("01-price-cache--hangs-never-replies", "01-price-cache");
     const task3 = exercise.tasks.find((task) => task.n === 3);
     expect(task3?.tests[0]?.message).toMatch(/did not finish in \d+ s/);
-    expect(exercise.hung).toBeNull();
+    expect(exercise.stops).toEqual([]);
     expect(exercise.tasks.find((task) => task.n === 4)?.earned).toBe(20);
   });
+});
+
+describe("hostile and broken submissions", () => {
+  it.each(hostileFixtures.map((fixture) => [`${fixture.exercise} ${fixture.name}`, fixture] as const))(
+    "should grade %s with 0 points where it acts, every point elsewhere, and say what happened",
+    (_title, fixture) => {
+      const exercise = exerciseOf(hostileKey(fixture.exercise, fixture.name), fixture.exercise);
+      const problems = hostileVerdict(fixture, exercise, (name) => reports[hostileKey(fixture.exercise, name)]?.exercises[0]);
+      expect(problems).toEqual([]);
+    },
+  );
 });
 
 describe("type errors", () => {

@@ -6,11 +6,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BatchEntry, gradeBatch } from "../../batch.ts";
+import { DEFAULT_SEED } from "../../worker/context.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const [, , manifest = "", out = ""] = process.argv;
 const entries = JSON.parse(readFileSync(manifest, "utf8")) as BatchEntry[];
-const reports = await gradeBatch(kitRoot, entries, { seed: 20_260_501, lang: "en" });
+const reports = await gradeBatch(kitRoot, entries, { seed: DEFAULT_SEED, lang: "en" });
 writeFileSync(out, JSON.stringify(Object.fromEntries(reports)));
 // vitest sets a failing exit code when graded tests fail, which is expected here.
 process.exitCode = 0;
