@@ -1,3 +1,4 @@
+import { type KitChange, type KitVerdict, verdictMarkdown } from "./checksums.ts";
 import type { Lang } from "./lang.ts";
 import type { GradedExercise, GradedTest, GradeReport } from "./score.ts";
 
@@ -28,6 +29,8 @@ export interface ExercismResults {
     }[];
   };
   readonly seed: number;
+  /** The grading kit against its checksums: `digest` names the set of files that graded. */
+  readonly kit?: { readonly digest: string; readonly matches: boolean; readonly changed: readonly KitChange[] };
 }
 
 /** GitHub Classroom's grading-reporter input (classroom-resources/autograding-grading-reporter). */
@@ -73,7 +76,7 @@ function testStatus(exercise: GradedExercise, test: GradedTest): "pass" | "fail"
 
 const finite = (n: number): number => (Number.isFinite(n) ? n : 0);
 
-export function exercismResults(report: GradeReport): ExercismResults {
+export function exercismResults(report: GradeReport, kit: KitVerdict | null = null): ExercismResults {
   const status = overallStatus(report);
   return {
     version: 3,
@@ -107,6 +110,7 @@ export function exercismResults(report: GradeReport): ExercismResults {
       })),
     },
     seed: report.seed,
+    ...(kit === null ? {} : { kit: { digest: kit.digest, matches: kit.matches, changed: kit.changed } }),
   };
 }
 
@@ -137,8 +141,8 @@ export function classroomOutputLine(results: ClassroomResults): string {
 
 const cell = (text: string): string => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 
-/** A Markdown table of points per exercise and task, for a GitHub job summary. */
-export function markdownSummary(report: GradeReport): string {
+/** A Markdown table of points per exercise and task, for a GitHub job summary; `kit`: the grading kit's verdict. */
+export function markdownSummary(report: GradeReport, kit: KitVerdict | null = null): string {
   const lang: Lang = report.lang;
   const head =
     lang === "es" ? ["| Ejercicio | Tarea | Puntos |", "| --- | --- | ---: |"] : ["| Exercise | Task | Points |", "| --- | --- | ---: |"];
@@ -151,5 +155,6 @@ export function markdownSummary(report: GradeReport): string {
   }
   const title = lang === "es" ? `## Calificación: ${report.earned}/${report.points}` : `## Grade: ${report.earned}/${report.points}`;
   const seed = lang === "es" ? `Semilla de las pruebas aleatorias: ${report.seed}` : `Seed of the random tests: ${report.seed}`;
-  return `${title}\n\n${[...head, ...rows].join("\n")}\n\n${seed}\n`;
+  const verdict = kit === null ? "" : `\n${verdictMarkdown(kit, lang, { type: "grading-kit" }).trimEnd()}\n`;
+  return `${title}\n\n${[...head, ...rows].join("\n")}\n\n${seed}\n${verdict}`;
 }

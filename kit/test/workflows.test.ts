@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { catalog } from "../catalog.ts";
+import { writeManifest } from "../checksums.ts";
 import {
   copyRepo,
   type Job,
@@ -144,51 +145,56 @@ describe("grade.yml", () => {
     expect(gradeJob.steps.indexOf(reporter!)).toBeGreaterThan(gradeJob.steps.indexOf(grading));
   });
 
-  describe("the comparison of graders/ and runtime/ with the kit's", () => {
-    const compare = stepByName(gradeJob, "Compare graders/ and runtime/ with the kit's");
+  describe("the comparison of the learner's copy with the kit's checksums", () => {
+    const compare = stepByName(gradeJob, "Compare the learner's copy of the kit with the kit's checksums");
 
-    function learnerAndKit(): string {
+    /** A learner's repository as the template made it, with the kit checked out and installed in .kit/. */
+    function learnerAndKit(): { workspace: string; kitDigest: string } {
       const workspace = tempDir("grade-compare");
-      for (const root of [workspace, join(workspace, ".kit")]) {
-        mkdirSync(join(root, "graders", "01-price-cache"), { recursive: true });
-        mkdirSync(join(root, "runtime"), { recursive: true });
-        writeFileSync(join(root, "graders", "01-price-cache", "price-cache.test.ts"), "export {};\n");
-        writeFileSync(join(root, "runtime", "index.ts"), "export const x = 1;\n");
-      }
-      return workspace;
+      const kit = join(workspace, ".kit");
+      // One copy of the repository for both, so that they hold the same files even while the repository changes.
+      copyRepo(kit);
+      cpSync(kit, workspace, { recursive: true });
+      linkNodeModules(kit);
+      // The manifest as the maintainer commits it, whatever state this checkout's copy is in.
+      return { workspace, kitDigest: writeManifest(kit).digest };
     }
 
-    it("should add nothing to the summary when the learner's copies equal the kit's", async () => {
-      const workspace = learnerAndKit();
-      const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner") });
-      expect(outcome.status, outcome.stderr).toBe(0);
-      expect(outcome.summary).toBe("");
+    it("should run after the kit is installed and before the grading", () => {
+      const install = stepByName(gradeJob, "Install the kit");
+      expect(gradeJob.steps.indexOf(compare)).toBeGreaterThan(gradeJob.steps.indexOf(install));
+      expect(gradeJob.steps.indexOf(compare)).toBeLessThan(gradeJob.steps.indexOf(stepById(gradeJob, "grading")));
     });
 
-    it("should say in the summary that an edited grader is not used", async () => {
-      const workspace = learnerAndKit();
-      writeFileSync(join(workspace, "graders", "01-price-cache", "price-cache.test.ts"), "export const pass = true;\n");
+    it("should say in the summary that a pristine copy is the original and was not used for grading", async () => {
+      const { workspace, kitDigest } = learnerAndKit();
       const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner"), env: { KIT_LANG: "en" } });
       expect(outcome.status, outcome.stderr).toBe(0);
-      expect(outcome.summary).toContain("Your edits to graders/ or runtime/ are not used for grading");
-      expect(outcome.summary).toContain("graders/");
-      expect(outcome.summary).not.toContain("runtime/)");
+      expect(outcome.stdout).not.toContain("::warning::");
+      expect(outcome.summary).toContain("> [!NOTE]");
+      expect(outcome.summary).toContain("Your repository's copy of the kit is the original.");
+      expect(outcome.summary).toContain("It was not used for grading: the grade comes from the kit at v0.1.0.");
+      expect(outcome.summary).toContain(`Digest: \`${kitDigest}\``);
     });
 
-    it("should say it in Spanish when the kit's language is Spanish, also for a file added to runtime/", async () => {
-      const workspace = learnerAndKit();
-      writeFileSync(join(workspace, "runtime", "shortcut.ts"), "export {};\n");
+    it("should warn, in Spanish when the kit's language is Spanish, that an edited grader was not used", async () => {
+      const { workspace, kitDigest } = learnerAndKit();
+      const path = `graders/${firstExercise}/${(catalog[0]?.file ?? "").replace(/\.ts$/, ".test.ts")}`;
+      writeFileSync(join(workspace, ...path.split("/")), 'import { it } from "vitest";\nit("passes", () => {});\n');
       const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner"), env: { KIT_LANG: "es" } });
       expect(outcome.status, outcome.stderr).toBe(0);
-      expect(outcome.summary).toContain("Tus cambios en graders/ o runtime/ no se usan para calificar");
-      expect(outcome.summary).toContain("runtime/");
+      expect(outcome.stdout).toContain(`::warning::La copia del kit de tu repositorio no es la original: ${path} (modificado).`);
+      expect(outcome.summary).toContain("> [!WARNING]");
+      expect(outcome.summary).toContain(`> - \`${path}\` (modificado)`);
+      expect(outcome.summary).toContain("No se usó para calificar: la nota sale del kit en v0.1.0.");
+      expect(outcome.summary).toContain(`la del kit: \`${kitDigest}\``);
     });
 
-    it("should not complain about a folder the learner's repository does not have", async () => {
-      const workspace = learnerAndKit();
-      rmSync(join(workspace, "graders"), { recursive: true });
-      const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner") });
-      expect(outcome.status, outcome.stderr).toBe(0);
+    it("should fail the step on a usage error rather than pass it off as a verdict", async () => {
+      const { workspace } = learnerAndKit();
+      const outcome = await runStep(grade.workflow, compare, { workspace, runnerTemp: tempDir("runner"), env: { KIT_LANG: "fr" } });
+      expect(outcome.status).toBe(2);
+      expect(outcome.stderr).toContain("--lang");
       expect(outcome.summary).toBe("");
     });
   });

@@ -1,6 +1,6 @@
 /**
  * A small validator for the subset of JSON Schema the output formats need (type, enum, const, required,
- * properties, additionalProperties, items, minimum). Returns the list of problems, empty when valid.
+ * properties, additionalProperties, items, minimum, boolean). Returns the list of problems, empty when valid.
  */
 export type Schema =
   | {
@@ -11,6 +11,7 @@ export type Schema =
     }
   | { readonly type: "array"; readonly items: Schema }
   | { readonly type: "string"; readonly enum?: readonly string[] }
+  | { readonly type: "boolean" }
   | { readonly type: "number" | "integer"; readonly minimum?: number; readonly const?: number };
 
 export function validate(value: unknown, schema: Schema, path = "$"): string[] {
@@ -33,6 +34,8 @@ export function validate(value: unknown, schema: Schema, path = "$"): string[] {
     case "string":
       if (typeof value !== "string") return [`${path}: expected a string`];
       return schema.enum !== undefined && !schema.enum.includes(value) ? [`${path}: ${value} not in ${schema.enum.join("|")}`] : [];
+    case "boolean":
+      return typeof value === "boolean" ? [] : [`${path}: expected a boolean`];
     case "number":
     case "integer": {
       if (typeof value !== "number" || !Number.isFinite(value)) return [`${path}: expected a finite number, got ${String(value)}`];
@@ -95,6 +98,24 @@ export const exercismSchema: Schema = {
       },
     },
     seed: { type: "integer", minimum: 0 },
+    kit: {
+      type: "object",
+      required: ["digest", "matches", "changed"],
+      additionalProperties: false,
+      properties: {
+        digest: { type: "string" },
+        matches: { type: "boolean" },
+        changed: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["path", "kind"],
+            additionalProperties: false,
+            properties: { path: { type: "string" }, kind: { type: "string", enum: ["modified", "added", "missing"] } },
+          },
+        },
+      },
+    },
   },
 };
 
