@@ -1,12 +1,16 @@
 /**
  * `npm run grade`: grades the exercises (all, or the ids given) and tells the learner where they stand and what to
- * do next. Flags: --solutions, --impl DIR, --watch, --lang es|en, --seed N, --json FILE, --classroom [FILE],
- * --summary FILE. Exits 0 only when everything graded passes.
+ * do next. Flags: --solutions, --impl DIR, --watch, --lang es|en, --seed N|fresh, --json FILE, --classroom [FILE],
+ * --summary FILE. Exits 0 only when everything graded passes. A whole class: --submissions DIR [--out DIR]
+ * [--shard I/N], and --merge OUT1 OUT2 … --out DIR (kit/class/).
  */
+import { randomInt } from "node:crypto";
 import { appendFileSync, existsSync, watch, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalog } from "./catalog.ts";
+import { compareWithManifest, type KitVerdict } from "./checksums.ts";
+import { type ClassCommand, classCommand, runClass } from "./class/index.ts";
 import { type Lang, langFromEnv, parseLang } from "./lang.ts";
 import { classroomOutputLine, classroomResults, exercismResults, markdownSummary } from "./outputs.ts";
 import { makeStyle, nextStep, renderReport, useColour } from "./render.ts";
@@ -14,10 +18,9 @@ import { createGrader, type Grader } from "./run-graders.ts";
 import { type GradeReport, score } from "./score.ts";
 import { readStatement } from "./statement.ts";
 import { typecheck } from "./typecheck.ts";
+import { DEFAULT_SEED } from "./worker/context.ts";
 
 const kitRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-/** Matches graders/_support's DEFAULT_SEED: the grade is the same on every run unless --seed says otherwise. */
-const DEFAULT_SEED = 20_260_501;
 const TEST_TIMEOUT_MS = 3_000;
 
 export interface GradeOptions {
@@ -29,6 +32,8 @@ export interface GradeOptions {
   readonly json: string | null;
   readonly classroom: { readonly file: string | null } | null;
   readonly summary: string | null;
+  /** `--submissions` or `--merge`: a whole class instead of one implementation. */
+  readonly class: ClassCommand | null;
 }
 
 class UsageError extends Error {}
@@ -42,6 +47,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let json: string | null = null;
   let classroom: { file: string | null } | null = null;
   let summary: string | null = null;
+  let submissions: string | null = null;
+  let merge: string[] | null = null;
+  let out: string | null = null;
+  let shard: string | null = null;
   const known = new Set(catalog.map((exercise) => exercise.id));
   const args = argv.flatMap((arg) =>
     arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg],
@@ -80,9 +89,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         break;
       case "--seed": {
         const raw = value(i, arg);
-        if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
-          throw new UsageError(lang === "es" ? `--seed debe ser un entero, no «${raw}».` : `--seed should be an integer, not "${raw}".`);
-        seed = Number(raw);
+        // fresh: a seed nobody knows before the run, for grading that counts; the report shows it for a replay.
+        if (raw === "fresh") seed = randomInt(1, 2 ** 31);
+        else if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+          throw new UsageError(
+            lang === "es" ? `--seed debe ser un entero o fresh, no «${raw}».` : `--seed should be an integer or fresh, not "${raw}".`,
+          );
+        else seed = Number(raw);
         i++;
         break;
       }
@@ -103,6 +116,23 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         } else classroom = { file: null };
         break;
       }
+      case "--submissions":
+        submissions = resolve(value(i, arg));
+        i++;
+        break;
+      case "--out":
+        out = resolve(value(i, arg));
+        i++;
+        break;
+      case "--shard":
+        shard = value(i, arg);
+        i++;
+        break;
+      case "--merge":
+        // The folders to merge: every argument up to the next flag.
+        merge = [];
+        while (args[i + 1] !== undefined && !(args[i + 1] ?? "").startsWith("--")) merge.push(resolve(args[++i] ?? ""));
+        break;
       default:
         if (arg.startsWith("--")) throw new UsageError(lang === "es" ? `Opción desconocida: ${arg}` : `Unknown option: ${arg}`);
         if (!known.has(arg)) {
@@ -116,7 +146,37 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   }
   if (!existsSync(implDir))
     throw new UsageError(lang === "es" ? `No existe la carpeta ${implDir}.` : `The folder ${implDir} does not exist.`);
-  return { ids: ids.length > 0 ? ids : [...known], implDir, lang, seed, watch: watchMode, json, classroom, summary };
+  const single = [
+    [implDir !== join(kitRoot, "exercises"), implDir === join(kitRoot, "solutions") ? "--solutions" : "--impl"],
+    [watchMode, "--watch"],
+    [json !== null, "--json"],
+    [classroom !== null, "--classroom"],
+    [summary !== null, "--summary"],
+  ] as const;
+  const parsedClass = classCommand({
+    submissions,
+    merge,
+    out,
+    shard,
+    seed: args.includes("--seed") ? seed : null,
+    lang,
+    ids,
+    allIds: [...known],
+    singleFlags: single.filter(([given]) => given).map(([, flag]) => flag),
+    cwd: process.cwd(),
+  });
+  if (!parsedClass.ok) throw new UsageError(parsedClass.message[lang]);
+  return {
+    ids: ids.length > 0 ? ids : [...known],
+    implDir,
+    lang,
+    seed,
+    watch: watchMode,
+    json,
+    classroom,
+    summary,
+    class: parsedClass.command,
+  };
 }
 
 /** Typechecks and runs the graders of `ids` in parallel, and scores them. */
@@ -125,9 +185,9 @@ async function gradeOnce(grader: Grader, options: GradeOptions, ids: readonly st
   return score({ ids, modules, typeErrors, kitRoot, lang: options.lang, seed: options.seed });
 }
 
-function writeOutputs(report: GradeReport, options: GradeOptions): void {
-  if (options.json !== null) writeFileSync(options.json, `${JSON.stringify(exercismResults(report), null, 2)}\n`);
-  if (options.summary !== null) appendFileSync(options.summary, markdownSummary(report));
+function writeOutputs(report: GradeReport, options: GradeOptions, kit: KitVerdict): void {
+  if (options.json !== null) writeFileSync(options.json, `${JSON.stringify(exercismResults(report, kit), null, 2)}\n`);
+  if (options.summary !== null) appendFileSync(options.summary, markdownSummary(report, kit));
   if (options.classroom !== null) {
     const results = classroomResults(report);
     const text = JSON.stringify(results);
@@ -153,7 +213,7 @@ function implFlags(options: GradeOptions): string {
 
 const passed = (report: GradeReport): boolean => report.exercises.every((exercise) => exercise.status === "pass");
 
-async function watchLoop(grader: Grader, options: GradeOptions, first: GradeReport): Promise<never> {
+async function watchLoop(grader: Grader, options: GradeOptions, first: GradeReport, kit: KitVerdict): Promise<never> {
   const style = makeStyle(useColour(process.stdout));
   const es = options.lang === "es";
   let last = first;
@@ -174,7 +234,7 @@ async function watchLoop(grader: Grader, options: GradeOptions, first: GradeRepo
     last = { ...merged, earned: total };
     const partial: GradeReport = { ...last, exercises: last.exercises.filter((exercise) => ids.includes(exercise.id)) };
     process.stdout.write(
-      renderReport({ ...partial, earned: last.earned, points: last.points }, style, catalog, implShown(options), implFlags(options)),
+      renderReport({ ...partial, earned: last.earned, points: last.points }, style, catalog, implShown(options), implFlags(options), kit),
     );
     process.stdout.write(`\n${help}\n`);
   };
@@ -247,6 +307,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  if (options.class !== null) return runClass(kitRoot, options.class);
   // Read by the graders' workers, so that a replay command grades the same folder.
   process.env.GRADE_FLAGS = implFlags(options);
   const grader = await createGrader({
@@ -257,13 +318,15 @@ async function main(): Promise<number> {
     testTimeoutMs: TEST_TIMEOUT_MS,
   });
   const report = await gradeOnce(grader, options, options.ids);
-  writeOutputs(report, options);
-  if (options.watch) await watchLoop(grader, options, report);
+  // The kit that graded against its checksums: a few milliseconds, and the report says when it is not the original.
+  const kit = compareWithManifest(kitRoot);
+  writeOutputs(report, options, kit);
+  if (options.watch) await watchLoop(grader, options, report, kit);
   await grader.close();
   // With the Classroom JSON on stdout, the report for humans goes to stderr so the JSON stays parseable.
   const toStderr = options.classroom !== null && options.classroom.file === null && (process.env.GITHUB_OUTPUT ?? "") === "";
   const stream = toStderr ? process.stderr : process.stdout;
-  stream.write(renderReport(report, makeStyle(useColour(stream)), catalog, implShown(options), implFlags(options)));
+  stream.write(renderReport(report, makeStyle(useColour(stream)), catalog, implShown(options), implFlags(options), kit));
   return passed(report) ? 0 : 1;
 }
 

@@ -1,0 +1,33 @@
+import { randomInt } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ClassError } from "./class-error.ts";
+
+/** Seeds are drawn below 2^31, so that any tool that reads them as a 32-bit integer reads them right. */
+const SEED_LIMIT = 2 ** 31;
+
+/**
+ * The seed of a class's random tests and example values. A submission must not know it in advance, so the first
+ * run into an out folder draws a fresh one and stores it in `<out>/seed`; later runs reuse it (their cached results
+ * stay valid), and `--seed N` replaces it (the shards of one class are given the same one).
+ */
+export function classSeed(out: string, given: number | null): number {
+  const file = join(out, "seed");
+  mkdirSync(out, { recursive: true });
+  if (given !== null) {
+    writeFileSync(file, `${given}\n`);
+    return given;
+  }
+  if (existsSync(file)) {
+    const text = readFileSync(file, "utf8").trim();
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+      throw new ClassError({
+        es: `${file} no tiene una semilla válida («${text.slice(0, 40)}»): bórralo para sortear una nueva, o usa --seed N.`,
+        en: `${file} does not hold a valid seed ("${text.slice(0, 40)}"): delete it to draw a new one, or use --seed N.`,
+      });
+    return Number(text);
+  }
+  const seed = randomInt(SEED_LIMIT);
+  writeFileSync(file, `${seed}\n`);
+  return seed;
+}
