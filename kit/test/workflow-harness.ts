@@ -26,10 +26,13 @@ export interface Step {
 
 export interface Job {
   readonly "runs-on": string;
+  readonly name?: string;
+  readonly needs?: string | readonly string[];
   readonly if?: string;
   readonly "timeout-minutes"?: number;
   readonly permissions?: Readonly<Record<string, string>>;
-  readonly strategy?: { readonly matrix?: Readonly<Record<string, readonly unknown[]>> };
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly strategy?: { readonly "fail-fast"?: boolean; readonly matrix?: Readonly<Record<string, readonly unknown[]>> };
   readonly steps: readonly Step[];
 }
 
