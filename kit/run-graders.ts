@@ -266,6 +266,31 @@ function permissionFlags(readable: readonly string[], writable: string): string[
 /** Environment variables a submission must not see: where CI writes its outputs, and credentials. */
 const HIDDEN_ENV = /^(GITHUB_(OUTPUT|STEP_SUMMARY|ENV|PATH|STATE|TOKEN)|ACTIONS_.*|RUNNER_TEMP)$|TOKEN|SECRET|PASSWORD/i;
 
+/** Removes what runs that were killed left in .grade/ (folders and files named with the pid of a process now gone). */
+function sweepStale(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^(?:run|modules|batch|hangs|tsconfig\.)-?(\d+)/.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** How many times a file runs again after its process stopped early. */
 const MAX_RESUMES = 12;
 
@@ -356,6 +381,7 @@ function resumable(merged: Merged): string[] {
  */
 export async function createGrader(options: GraderOptions): Promise<Grader> {
   const kitRoot = resolve(options.kitRoot);
+  sweepStale(join(kitRoot, ".grade"));
   const implDir = resolve(options.implDir);
   // Random, so that code under grading that guesses paths cannot find the ledgers either.
   const hangDir = join(kitRoot, ".grade", `run-${process.pid}-${randomBytes(8).toString("hex")}`);
@@ -372,7 +398,7 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
   for (const key of Object.keys(process.env)) if (HIDDEN_ENV.test(key)) env[key] = undefined;
   // Vitest hands its workers their transformed modules through files in a temporary folder: put it where only
   // these workers may read it (os.tmpdir() reads TMPDIR when vitest picks the folder, below).
-  const moduleCache = join(hangDir, "..", `modules-${randomBytes(8).toString("hex")}`);
+  const moduleCache = join(hangDir, "..", `modules-${process.pid}-${randomBytes(8).toString("hex")}`);
   const readable = [
     ...new Set([
       ...["node_modules", "runtime", "graders", "kit", "package.json"].map((path) => join(kitRoot, path)),
