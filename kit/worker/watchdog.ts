@@ -43,8 +43,8 @@ setInterval(() => {
   const rss = process.memoryUsage.rss() / 1048576;
   if (rss > memoryMb) return kill("memory", Math.round(rss));
   // The worker's event loop beats every few hundred ms; no beat for the bound means it is blocked. Blocked while
-  // memory climbed by half the limit is an allocation loop (the garbage collector slows it down to a crawl).
-  if (Date.now() - base - Atomics.load(beats, 0) > boundMs) kill(rss - startRss > memoryMb / 2 ? "memory" : "hang", Math.round(rss));
+  // memory climbed by a third of the limit is an allocation loop (the garbage collector slows it to a crawl).
+  if (Date.now() - base - Atomics.load(beats, 0) > boundMs) kill(rss - startRss > memoryMb / 3 ? "memory" : "hang", Math.round(rss));
 }, 50);
 `;
 
