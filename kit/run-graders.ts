@@ -82,7 +82,7 @@ export interface GraderOptions {
   readonly include?: readonly string[];
   /** For batches: the implementation directory for a given grader file, instead of `implDir`. */
   readonly implFor?: (graderFile: string) => string | null;
-  /** For batches: every implementation directory `implFor` may return (they are what the graded code may read). */
+  /** For batches: every implementation directory `implFor` may return, so that the import rules know the code under grading. */
   readonly implDirs?: readonly string[];
 }
 

@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, it } from "vitest";
-import { assertEqual, assertModel, assertRejects, type Examples, examples, fail, gradeTask, gradingSeed, type Text, t } from "#grading";
+import {
+  assertEqual,
+  assertModel,
+  assertRejects,
+  type Examples,
+  examples,
+  fail,
+  gradeTask,
+  gradingSeed,
+  seededRandom,
+  type Text,
+  t,
+} from "#grading";
 import * as OrderBook from "#impl/06-order-book/order-book.ts";
 import { type Call, GenServer, type GenServerModule, ok, type Pid, type Protocol, Registry, reply, StartError } from "#runtime";
 import { BookModel, type ModelDepth, type ModelSide, type ModelTop } from "./model.ts";
@@ -134,6 +146,14 @@ function drawSide(ex: Examples): ModelSide {
 /** The orders in a drawn order. */
 function shuffled(ex: Examples, orders: readonly Order[]): Order[] {
   return ex.pickDistinct(orders, orders.length);
+}
+
+/** `count` bids at distinct prices below `mid` and `count` asks above it, in a drawn order. */
+function twoSided(ex: Examples, mid: number, count: number): Order[] {
+  return shuffled(ex, [
+    ...distinctInts(ex, count, mid - 100, mid - 1).map((price): Order => ["bid", price, drawQty(ex)]),
+    ...distinctInts(ex, count, mid + 1, mid + 100).map((price): Order => ["ask", price, drawQty(ex)]),
+  ]);
 }
 
 /** The grader's model after `orders`: the expected answers of a test come from it. */
@@ -340,10 +360,7 @@ gradeTask(3, () => {
     const symbol = ex.symbol();
     const mid = drawMid(ex);
     const count = ex.int(3, 5);
-    const orders = shuffled(ex, [
-      ...distinctInts(ex, count, mid - 100, mid - 1).map((price): Order => ["bid", price, drawQty(ex)]),
-      ...distinctInts(ex, count, mid + 1, mid + 100).map((price): Order => ["ask", price, drawQty(ex)]),
-    ]);
+    const orders = twoSided(ex, mid, count);
     await startBook(symbol);
     await addAll(symbol, orders);
     await expectTop(symbol, modelAfter(orders).top(), topNote);
@@ -448,10 +465,7 @@ gradeTask(4, () => {
     const symbol = ex.symbol();
     const mid = drawMid(ex);
     const count = ex.int(3, 5);
-    const orders = shuffled(ex, [
-      ...distinctInts(ex, count, mid - 100, mid - 1).map((price): Order => ["bid", price, drawQty(ex)]),
-      ...distinctInts(ex, count, mid + 1, mid + 100).map((price): Order => ["ask", price, drawQty(ex)]),
-    ]);
+    const orders = twoSided(ex, mid, count);
     const levels = ex.int(count, 20);
     await startBook(symbol);
     await addAll(symbol, orders);
@@ -482,10 +496,7 @@ gradeTask(4, () => {
     const symbol = ex.symbol();
     const mid = drawMid(ex);
     const count = ex.int(3, 6);
-    const orders = shuffled(ex, [
-      ...distinctInts(ex, count, mid - 100, mid - 1).map((price): Order => ["bid", price, drawQty(ex)]),
-      ...distinctInts(ex, count, mid + 1, mid + 100).map((price): Order => ["ask", price, drawQty(ex)]),
-    ]);
+    const orders = twoSided(ex, mid, count);
     await startBook(symbol);
     await addAll(symbol, orders);
     const model = modelAfter(orders);
@@ -1100,18 +1111,6 @@ const NullServer: GenServerModule<NullProtocol, undefined, null> = {
   handleCall: (_request, _from, state) => reply(null, state),
 };
 
-/** mulberry32, seeded by the grading seed: the same stream on every run with the same seed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 type Op =
   | { readonly kind: "add"; readonly side: ModelSide; readonly price: number; readonly qty: number }
   | { readonly kind: "cancel"; readonly id: number }
@@ -1229,7 +1228,7 @@ async function assertFastEnough(symbol: string, ops: readonly Op[], what: Text):
 async function assertScale(): Promise<void> {
   const symbol = examples().symbol();
   await startBook(symbol);
-  const next = random(gradingSeed());
+  const next = seededRandom(gradingSeed());
   const resting = restingOrders(next);
   const live = Array.from({ length: resting.length }, (_, i) => i + 1);
   const stream = mixedStream(next, live, resting.length + 1);

@@ -25,8 +25,15 @@ export interface Examples {
   key(prefix?: string): string;
 }
 
-/** mulberry32: small, fast and good enough to pick examples; not for anything secret. */
-function mulberry32(seed: number): () => number {
+/**
+ * A stream of numbers in [0, 1) from `seed` (mulberry32: small, fast, good enough to pick examples; not for
+ * anything secret). The same seed gives the same stream.
+ *
+ * @example
+ * const next = seededRandom(gradingSeed());
+ * const price = 100 + Math.floor(next() * 10);
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -61,7 +68,7 @@ const QUOTES = ["USD", "EUR", "MXN", "ARS", "CLP", "COP"] as const;
  */
 export function examples(): Examples {
   const testName = expect.getState().currentTestName ?? "";
-  const next = mulberry32(hash(gradingSeed(), testName));
+  const next = seededRandom(hash(gradingSeed(), testName));
   const int = (min: number, max: number): number => {
     if (!Number.isInteger(min) || !Number.isInteger(max) || max < min)
       throw new RangeError(`examples().int: expected integers min <= max, got ${min} and ${max}`);

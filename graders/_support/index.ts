@@ -7,6 +7,6 @@ export type { ModelSetup } from "./assert-model.ts";
 export { assertModel } from "./assert-model.ts";
 export { assertEqual, assertRejects, fail, GradingFailure } from "./assertions.ts";
 export type { Examples } from "./examples.ts";
-export { examples } from "./examples.ts";
+export { examples, seededRandom } from "./examples.ts";
 export { useFakeClock } from "./fake-clock.ts";
 export { captureLogs, gradeTask, gradingSeed, t } from "./grading.ts";
