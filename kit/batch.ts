@@ -1,7 +1,9 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Lang } from "#protocol";
+import type { GradeReport } from "./judge.ts";
 import { createGrader } from "./run-graders.ts";
-import { type GradeReport, score } from "./score.ts";
+import { score } from "./score.ts";
 import { typecheckDirs } from "./typecheck.ts";
 
 /** One implementation to grade in a batch: a directory laid out like exercises/, and which exercises of it. */
@@ -12,49 +14,39 @@ export interface BatchEntry {
 }
 
 /**
- * Grades many implementations in one vitest run (the kit's self-test): each entry gets its own copy of the
- * graders under .grade/, whose `#impl` points at that entry's directory.
+ * Grades many implementations in one vitest run (the kit's self-test, a class): each entry gets a slot under
+ * .grade/ with its own copy of the graders (vitest runs each copy as a file of its own) and its own built code,
+ * which only that entry's subjects may read.
  */
 export async function gradeBatch(
   kitRoot: string,
   entries: readonly BatchEntry[],
-  options: { seed: number; lang: "es" | "en" },
+  options: { readonly seed: number; readonly lang: Lang },
 ): Promise<Map<string, GradeReport>> {
   const root = join(kitRoot, ".grade", `batch-${process.pid}`);
   rmSync(root, { recursive: true, force: true });
-  const implOf = new Map<string, string>();
-  entries.forEach((entry, i) => {
-    const slot = join(root, String(i));
+  entries.forEach((entry, slot) => {
     for (const id of entry.ids) {
       const graders = join(kitRoot, "graders", id);
-      if (existsSync(graders)) cpSync(graders, join(slot, "graders", id), { recursive: true });
+      if (existsSync(graders)) cpSync(graders, join(root, String(slot), "graders", id), { recursive: true });
     }
-    mkdirSync(slot, { recursive: true });
-    implOf.set(slot, resolve(entry.implDir));
+    mkdirSync(join(root, String(slot)), { recursive: true });
   });
-  const slotOf = (file: string): string | null => {
-    const match = /batch-\d+[\\/](\d+)[\\/]/.exec(file);
-    return match === null ? null : join(root, match[1] ?? "");
-  };
   const grader = await createGrader({
     kitRoot,
-    implDir: join(kitRoot, "exercises"),
     seed: options.seed,
     lang: options.lang,
+    implementations: entries.map((entry, slot) => ({ slot: String(slot), implDir: resolve(entry.implDir) })),
     include: [`.grade/batch-${process.pid}/*/graders/*/**/*.test.ts`],
-    implDirs: [...implOf.values()],
-    implFor: (file) => {
-      const slot = slotOf(file);
-      return slot === null ? null : (implOf.get(slot) ?? null);
-    },
+    workDir: root,
   });
   try {
     const folders = entries.flatMap((entry) => entry.ids.map((id) => join(resolve(entry.implDir), id)));
-    const [modules, byDir] = await Promise.all([grader.run([]), typecheckDirs(kitRoot, folders)]);
+    const ids = [...new Set(entries.flatMap((entry) => entry.ids))];
+    const [modules, byDir] = await Promise.all([grader.run(ids), typecheckDirs(kitRoot, folders)]);
     const reports = new Map<string, GradeReport>();
-    entries.forEach((entry, i) => {
-      const slot = join(root, String(i));
-      const own = modules.filter((module) => slotOf(module.file) === slot);
+    entries.forEach((entry, slot) => {
+      const own = modules.filter((module) => module.file.startsWith(join(root, String(slot), "graders")));
       const typeErrors = new Map(entry.ids.map((id) => [id, byDir.get(join(resolve(entry.implDir), id)) ?? []] as const));
       reports.set(entry.key, score({ ids: entry.ids, modules: own, typeErrors, kitRoot, lang: options.lang, seed: options.seed }));
     });

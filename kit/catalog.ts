@@ -1,4 +1,4 @@
-import type { Text } from "./lang.ts";
+import type { Text } from "#protocol";
 
 /** A numbered task of an exercise statement and the points it is worth. */
 export interface CatalogTask {

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Lang, langFromEnv, parseLang } from "./lang.ts";
+import { type Lang, langFromEnv, parseLang } from "#protocol";
 
 const kitRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -54,8 +54,13 @@ export function formatExpectedTests(manifest: ExpectedTests): string {
 async function main(): Promise<void> {
   const kitRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   const { createGrader } = await import("./run-graders.ts");
-  const { DEFAULT_SEED } = await import("./worker/context.ts");
-  const grader = await createGrader({ kitRoot, implDir: join(kitRoot, "solutions"), seed: DEFAULT_SEED, lang: "en" });
+  const { DEFAULT_SEED } = await import("#protocol");
+  const grader = await createGrader({
+    kitRoot,
+    seed: DEFAULT_SEED,
+    lang: "en",
+    implementations: [{ slot: "", implDir: join(kitRoot, "solutions") }],
+  });
   try {
     const modules = await grader.run([]);
     const broken = modules.filter((module) => module.errors.length > 0 || module.tests.some((test) => test.state !== "passed"));

@@ -8,20 +8,19 @@ import { randomInt } from "node:crypto";
 import { appendFileSync, existsSync, watch, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_SEED, GRADE_ENV, type Lang, langFromEnv, parseLang } from "#protocol";
 import { catalog } from "./catalog.ts";
 import { compareWithManifest, type KitVerdict } from "./checksums.ts";
 import { type ClassCommand, classCommand, runClass } from "./class/index.ts";
-import { type Lang, langFromEnv, parseLang } from "./lang.ts";
+import type { GradeReport } from "./judge.ts";
 import { classroomOutputLine, classroomResults, exercismResults, markdownSummary } from "./outputs.ts";
 import { makeStyle, nextStep, renderReport, useColour } from "./render.ts";
 import { createGrader, type Grader } from "./run-graders.ts";
-import { type GradeReport, score } from "./score.ts";
+import { score } from "./score.ts";
 import { readStatement } from "./statement.ts";
 import { typecheck } from "./typecheck.ts";
-import { DEFAULT_SEED } from "./worker/context.ts";
 
 const kitRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const TEST_TIMEOUT_MS = 3_000;
 
 export interface GradeOptions {
   readonly ids: readonly string[];
@@ -42,7 +41,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let lang = langFromEnv(env);
   const ids: string[] = [];
   let implDir = join(kitRoot, "exercises");
-  let seed = env.GRADE_SEED !== undefined && /^\d+$/.test(env.GRADE_SEED) ? Number(env.GRADE_SEED) : DEFAULT_SEED;
+  const seedFromEnv = env[GRADE_ENV.seed];
+  let seed = seedFromEnv !== undefined && /^\d+$/.test(seedFromEnv) ? Number(seedFromEnv) : DEFAULT_SEED;
   let watchMode = false;
   let json: string | null = null;
   let classroom: { file: string | null } | null = null;
@@ -267,7 +267,6 @@ async function watchLoop(grader: Grader, options: GradeOptions, first: GradeRepo
     if (!existsSync(dir)) continue;
     watch(dir, (_event, name) => {
       if (name === null || !/\.(ts|mts|cts)$/.test(name)) return;
-      grader.invalidate(join(dir, name));
       pending.add(id);
       if (timer !== null) clearTimeout(timer);
       timer = setTimeout(() => void regrade(), 80);
@@ -308,14 +307,13 @@ async function main(): Promise<number> {
     throw error;
   }
   if (options.class !== null) return runClass(kitRoot, options.class);
-  // Read by the graders' workers, so that a replay command grades the same folder.
-  process.env.GRADE_FLAGS = implFlags(options);
   const grader = await createGrader({
     kitRoot,
-    implDir: options.implDir,
     seed: options.seed,
     lang: options.lang,
-    testTimeoutMs: TEST_TIMEOUT_MS,
+    // So that the replay commands the graders print grade the same folder.
+    replayFlags: implFlags(options),
+    implementations: [{ slot: "", implDir: options.implDir }],
   });
   const report = await gradeOnce(grader, options, options.ids);
   // The kit that graded against its checksums: a few milliseconds, and the report says when it is not the original.

@@ -4,8 +4,8 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Lang, langFromEnv, parseLang } from "#protocol";
 import { catalog, findExercise } from "./catalog.ts";
-import { type Lang, langFromEnv, parseLang } from "./lang.ts";
 import { makeStyle, useColour } from "./render.ts";
 import { readStatement } from "./statement.ts";
 

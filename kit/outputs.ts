@@ -1,6 +1,6 @@
+import type { Lang } from "#protocol";
 import { type KitChange, type KitVerdict, verdictMarkdown } from "./checksums.ts";
-import type { Lang } from "./lang.ts";
-import type { GradedExercise, GradedTest, GradeReport } from "./score.ts";
+import type { GradedExercise, GradedTest, GradeReport } from "./judge.ts";
 
 /** Exercism's test-runner results.json (version 3), extended with points, totals and the seed. */
 export interface ExercismResults {

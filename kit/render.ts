@@ -1,8 +1,8 @@
+import type { Lang, StopReason, Text } from "#protocol";
+import { DEFAULT_SEED, STOP_REASONS, say } from "#protocol";
 import type { CatalogExercise } from "./catalog.ts";
 import { type KitVerdict, verdictLines } from "./checksums.ts";
-import type { Lang, Text } from "./lang.ts";
-import type { GradedExercise, GradedTask, GradeReport } from "./score.ts";
-import { DEFAULT_SEED } from "./worker/context.ts";
+import type { GradedExercise, GradedTask, GradeReport } from "./judge.ts";
 
 /** ANSI styles, or plain text when colours are off. */
 export interface Style {
@@ -72,12 +72,27 @@ function renderTask(task: GradedTask, lang: Lang, style: Style, exerciseFailed: 
   return lines;
 }
 
-/** One line per time a grader file's process stopped early; past three, one line per reason. */
+const STOP_WORDS: Readonly<Record<StopReason, Text>> = {
+  hang: { es: "se colgó", en: "hung" },
+  "no-answer": { es: "no respondió", en: "never answered" },
+  memory: { es: "se quedó sin memoria", en: "ran out of memory" },
+  exit: { es: "terminó el proceso", en: "ended the process" },
+  output: { es: "imprimió demasiado", en: "printed too much" },
+  protocol: { es: "envió una respuesta no válida", en: "sent an invalid answer" },
+};
+
+const STOP_WORDS_PLURAL: Readonly<Record<StopReason, Text>> = {
+  hang: { es: "se colgaron", en: "hung" },
+  "no-answer": { es: "no respondieron", en: "never answered" },
+  memory: { es: "se quedaron sin memoria", en: "ran out of memory" },
+  exit: { es: "terminaron el proceso", en: "ended the process" },
+  output: { es: "imprimieron demasiado", en: "printed too much" },
+  protocol: { es: "enviaron respuestas no válidas", en: "sent invalid answers" },
+};
+
+/** One line per time the subject was stopped; past three, one line per reason. */
 function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string[] {
-  const what = (reason: "hang" | "memory" | "exit"): string =>
-    lang === "es"
-      ? { hang: "se colgó", memory: "se quedó sin memoria", exit: "terminó el proceso" }[reason]
-      : { hang: "hung", memory: "ran out of memory", exit: "ended the process" }[reason];
+  const what = (reason: StopReason): string => say(lang, STOP_WORDS[reason]);
   const atLoad = exercise.stops.filter((stop) => stop.test === null);
   const inTests = exercise.stops.filter((stop) => stop.test !== null);
   const lines = atLoad.map(({ reason }) =>
@@ -90,18 +105,17 @@ function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string
       const where = task === null ? "" : ` (${taskWord[lang].toLowerCase()} ${task})`;
       lines.push(
         lang === "es"
-          ? `Una prueba ${what(reason)}${where}: «${test ?? ""}»; el corrector siguió con las demás en un proceso nuevo.`
-          : `A test ${what(reason)}${where}: "${test ?? ""}"; the grader went on with the others in a new process.`,
+          ? `Tu código ${what(reason)}${where} en la prueba «${test ?? ""}»; el corrector siguió con las demás en un proceso nuevo.`
+          : `Your code ${what(reason)}${where} in the test "${test ?? ""}"; the grader went on with the others in a new process.`,
       );
     }
   } else {
-    for (const reason of ["hang", "memory", "exit"] as const) {
+    for (const reason of STOP_REASONS) {
       const own = inTests.filter((stop) => stop.reason === reason);
       if (own.length === 0) continue;
       const numbers = [...new Set(own.map((stop) => stop.task).filter((task) => task !== null))];
       const tasks = `${numbers.length === 1 ? taskWord[lang].toLowerCase() : lang === "es" ? "tareas" : "tasks"} ${numbers.join(", ")}`;
-      const plural =
-        lang === "es" ? { hang: "se colgaron", memory: "se quedaron sin memoria", exit: "terminaron el proceso" }[reason] : what(reason);
+      const plural = say(lang, STOP_WORDS_PLURAL[reason]);
       lines.push(
         lang === "es"
           ? `${own.length} pruebas ${plural} (${tasks}); cada vez el corrector siguió con las demás en un proceso nuevo.`

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Lang } from "./lang.ts";
+import type { Lang } from "#protocol";
 
 /** One `## Tarea N: …` / `## Task N: …` section of a statement. */
 export interface StatementTask {

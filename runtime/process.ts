@@ -19,6 +19,14 @@ const JOB_BUDGET = 50_000;
 
 let lastId = 0;
 
+/** Told of every process as it starts (the grading subject uses it to stop what a test left running); usually unset. */
+let spawnObserver: ((proc: Proc) => void) | null = null;
+
+/** Sets (or, with null, clears) the one observer of process starts. Internal: not exported by runtime/index.ts. */
+export function observeSpawns(observer: ((proc: Proc) => void) | null): void {
+  spawnObserver = observer;
+}
+
 /** Something that holds on to a process until it exits: a pending call, a monitor, a registry entry. */
 export interface ExitObserver {
   processExited(proc: Proc, reason: ExitReason): void;
@@ -68,6 +76,7 @@ export abstract class Proc {
 
   constructor() {
     this.pid = new Pid(++lastId, this);
+    if (spawnObserver !== null) spawnObserver(this);
   }
 
   get alive(): boolean {

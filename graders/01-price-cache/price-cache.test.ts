@@ -1,18 +1,18 @@
 import fc from "fast-check";
-import { afterEach, it } from "vitest";
-import { assertEqual, assertModel, assertRejects, type Examples, examples, fail, gradeTask, t } from "#grading";
-import * as PriceCache from "#impl/01-price-cache/price-cache.ts";
-import { GenServer, type Name, type Pid, Process, StartError, Sys } from "#runtime";
+import { it } from "vitest";
+import { assertEqual, assertModel, assertRejects, type Examples, examples, fail, gradeTask, StartError, subject, t } from "#grading";
+import type * as Impl from "#impl/01-price-cache/price-cache.ts";
+import type { Name, Pid } from "#runtime";
 
-type Server = Pid<PriceCache.PriceCacheProtocol>;
+const PriceCache = subject.module<typeof Impl>();
+const { GenServer, Process, Sys } = subject.runtime;
 
-const started: Server[] = [];
+type Server = Pid<Impl.PriceCacheProtocol>;
 
-/** Starts a cache for this test (stopped after it); a failure to start reads as the call that failed. */
+/** Starts a cache for this test (the subject stops it after the test); a failure to start reads as the call that failed. */
 async function startCache(call = "PriceCache.start()", start: () => Promise<Server> = () => PriceCache.start()): Promise<Server> {
-  let pid: Server;
   try {
-    pid = await start();
+    return await start();
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     fail({
@@ -20,26 +20,17 @@ async function startCache(call = "PriceCache.start()", start: () => Promise<Serv
       en: `${call} failed: ${reason}\nWithout a running server nothing else of this task can be checked.`,
     });
   }
-  started.push(pid);
-  return pid;
 }
 
-afterEach(async () => {
-  for (const pid of started.splice(0)) {
-    if (Process.alive(pid)) await GenServer.stop(pid).catch(() => undefined);
-  }
-});
-
 /** A server name drawn for this test, so that no implementation can know it in advance. */
-const drawnName = (ex: Examples): Name<PriceCache.PriceCacheProtocol> =>
-  GenServer.name<PriceCache.PriceCacheProtocol>(`PriceCache${ex.int(1, 99_999)}`);
+const drawnName = (ex: Examples): Name<Impl.PriceCacheProtocol> => GenServer.name<Impl.PriceCacheProtocol>(`PriceCache${ex.int(1, 99_999)}`);
 
 const q = (text: string): string => JSON.stringify(text);
 
 gradeTask(1, () => {
   it("should start a live server whose state is an empty Map", async () => {
     const pid = await startCache();
-    assertEqual(Process.alive(pid), true, { call: "Process.alive(await PriceCache.start())" });
+    assertEqual(await Process.alive(pid), true, { call: "Process.alive(await PriceCache.start())" });
     assertEqual(await Sys.getState(pid), new Map(), {
       call: "Sys.getState(await PriceCache.start())",
       note: { es: "init debe devolver ok(new Map()).", en: "init should return ok(new Map())." },
@@ -59,7 +50,7 @@ gradeTask(2, () => {
     const ex = examples();
     const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startCache();
-    PriceCache.put(pid, symbol, price);
+    await PriceCache.put(pid, symbol, price);
     assertEqual(await PriceCache.get(pid, symbol), price, {
       call: `PriceCache.put(pid, ${q(symbol)}, ${price}); await PriceCache.get(pid, ${q(symbol)})`,
     });
@@ -70,8 +61,8 @@ gradeTask(2, () => {
     const symbol = ex.symbol();
     const [first, last] = ex.prices(2) as [number, number];
     const pid = await startCache();
-    PriceCache.put(pid, symbol, first);
-    PriceCache.put(pid, symbol, last);
+    await PriceCache.put(pid, symbol, first);
+    await PriceCache.put(pid, symbol, last);
     assertEqual(await PriceCache.get(pid, symbol), last, {
       call: `PriceCache.put(pid, ${q(symbol)}, ${first}); PriceCache.put(pid, ${q(symbol)}, ${last}); await PriceCache.get(pid, ${q(symbol)})`,
     });
@@ -82,8 +73,8 @@ gradeTask(2, () => {
     const [one, two] = ex.symbols(2) as [string, string];
     const [onePrice, twoPrice] = ex.prices(2) as [number, number];
     const pid = await startCache();
-    PriceCache.put(pid, one, onePrice);
-    PriceCache.put(pid, two, twoPrice);
+    await PriceCache.put(pid, one, onePrice);
+    await PriceCache.put(pid, two, twoPrice);
     assertEqual(await PriceCache.get(pid, one), onePrice, {
       call: `PriceCache.put(pid, ${q(one)}, ${onePrice}); PriceCache.put(pid, ${q(two)}, ${twoPrice}); await PriceCache.get(pid, ${q(one)})`,
     });
@@ -94,11 +85,12 @@ gradeTask(2, () => {
     const ex = examples();
     const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startCache();
-    assertEqual(PriceCache.put(pid, symbol, price), "ok", {
+    const put = await PriceCache.put.withTiming(pid, symbol, price);
+    assertEqual({ returned: put.value, atOnce: put.sync }, { returned: "ok", atOnce: true }, {
       call: `PriceCache.put(pid, ${q(symbol)}, ${price})`,
       note: {
-        es: 'put usa GenServer.cast, que devuelve "ok" sin esperar al servidor.',
-        en: 'put uses GenServer.cast, which returns "ok" without waiting for the server.',
+        es: 'put usa GenServer.cast, que devuelve "ok" en el acto, sin esperar al servidor (no una promesa).',
+        en: 'put uses GenServer.cast, which returns "ok" at once, without waiting for the server (not a promise).',
       },
     });
     assertEqual(await Sys.getState(pid), new Map([[symbol, price]]), { call: `Sys.getState(pid)` });
@@ -109,8 +101,9 @@ gradeTask(2, () => {
     const symbol = ex.symbol();
     const [price, replaced] = ex.prices(2) as [number, number];
     const pid = await startCache();
-    PriceCache.put(pid, symbol, price);
-    await Sys.replaceState(pid, (state) => new Map([...(state as PriceCache.PriceCacheState), [symbol, replaced]]));
+    await PriceCache.put(pid, symbol, price);
+    const state = (await Sys.getState(pid)) as Impl.PriceCacheState;
+    await Sys.replaceState(pid, new Map([...state, [symbol, replaced]]));
     assertEqual(await PriceCache.get(pid, symbol), replaced, {
       call: `PriceCache.put(pid, ${q(symbol)}, ${price}); Sys.replaceState(pid, (state) => state.set(${q(symbol)}, ${replaced})); await PriceCache.get(pid, ${q(symbol)})`,
       note: { es: "get debe preguntar al servidor con GenServer.call.", en: "get should ask the server with GenServer.call." },
@@ -130,7 +123,7 @@ gradeTask(3, () => {
     const [stored, other] = ex.symbols(2) as [string, string];
     const price = ex.price();
     const pid = await startCache();
-    PriceCache.put(pid, stored, price);
+    await PriceCache.put(pid, stored, price);
     assertEqual(await PriceCache.get(pid, other), undefined, {
       call: `PriceCache.put(pid, ${q(stored)}, ${price}); await PriceCache.get(pid, ${q(other)})`,
     });
@@ -149,7 +142,7 @@ gradeTask(3, () => {
         note: { es: "Guarda los precios en un Map, no en un objeto.", en: "Keep the prices in a Map, not in an object." },
       });
     }
-    PriceCache.put(pid, "__proto__", price);
+    await PriceCache.put(pid, "__proto__", price);
     assertEqual(await PriceCache.get(pid, "__proto__"), price, {
       call: `PriceCache.put(pid, "__proto__", ${price}); await PriceCache.get(pid, "__proto__")`,
     });
@@ -160,7 +153,7 @@ gradeTask(4, () => {
   it("should register the server under the name option", async () => {
     const name = drawnName(examples());
     const pid = await startCache(`PriceCache.start({ name: ${q(name)} })`, () => PriceCache.start({ name }));
-    assertEqual(GenServer.whereis(name), pid, { call: `GenServer.whereis(${q(name)})` });
+    assertEqual(await GenServer.whereis(name), pid, { call: `GenServer.whereis(${q(name)})` });
   });
 
   it("should get and put through the name", async () => {
@@ -168,7 +161,7 @@ gradeTask(4, () => {
     const name = drawnName(ex);
     const [symbol, price] = [ex.symbol(), ex.price()];
     await startCache(`PriceCache.startLink({ name: ${q(name)} })`, () => PriceCache.startLink({ name }));
-    PriceCache.put(name, symbol, price);
+    await PriceCache.put(name, symbol, price);
     assertEqual(await PriceCache.get(name, symbol), price, {
       call: `PriceCache.put(${q(name)}, ${q(symbol)}, ${price}); await PriceCache.get(${q(name)}, ${q(symbol)})`,
     });
@@ -194,8 +187,9 @@ gradeTask(5, () => {
     const pid = await startCache();
     const seen: (number | undefined)[] = [];
     for (const price of prices) {
-      PriceCache.put(pid, symbol, price);
-      seen.push(await PriceCache.get(pid, symbol));
+      // Both sent before either is answered: the cast must reach the server before the call that follows it.
+      const [, got] = await Promise.all([PriceCache.put(pid, symbol, price), PriceCache.get(pid, symbol)]);
+      seen.push(got);
     }
     assertEqual(seen, prices, {
       call: `for (price of ${JSON.stringify(prices)}) { PriceCache.put(pid, ${q(symbol)}, price); await PriceCache.get(pid, ${q(symbol)}) }`,
@@ -220,7 +214,7 @@ gradeTask(5, () => {
       ([s, p]): fc.AsyncCommand<Model, Server> => ({
         check: () => true,
         run: async (model, real) => {
-          PriceCache.put(real, s, p);
+          await PriceCache.put(real, s, p);
           model.prices.set(s, p);
         },
         toString: () => `PriceCache.put(pid, ${JSON.stringify(s)}, ${p})`,

@@ -1,4 +1,4 @@
-import type { Fixture } from "../../kit/fixture.ts";
+import type { Fixture } from "#protocol";
 
 /** Known-wrong PriceWorkers: each must lose points on the tasks it breaks. */
 export const fixtures: readonly Fixture[] = [

@@ -1,4 +1,4 @@
-import type { Fixture } from "../../kit/fixture.ts";
+import type { Fixture } from "#protocol";
 
 const file = "order-book.ts";
 

@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { expect } from "vitest";
-import { gradingEnv } from "../../kit/worker/context.ts";
 import { GradingFailure } from "./assertions.ts";
 import { formatValue } from "./format.ts";
-import { gradingSeed, t } from "./grading.ts";
+import { gradingSeed, gradingSettings, t } from "./grading.ts";
 
 /** A fresh model and real system for one run, and how to tear the real one down. */
 export interface ModelSetup<Model extends object, Real> {
@@ -76,5 +75,5 @@ export async function assertModel<Model extends object, Real>(options: {
 
 /** The flags of the grading run (" --impl DIR", " --solutions" or nothing), so the replay grades the same folder. */
 function gradeFlags(): string {
-  return gradingEnv("GRADE_FLAGS") ?? "";
+  return gradingSettings().replayFlags;
 }

@@ -1,17 +1,19 @@
 import { isDeepStrictEqual } from "node:util";
-import type { Text } from "../../kit/lang.ts";
+import type { FailureFields, Text } from "#protocol";
 import { formatValue } from "./format.ts";
 import { t } from "./grading.ts";
 
 /** A failed check: its message is already in the grading language and in plain words. */
-export class GradingFailure extends Error {
+export class GradingFailure extends Error implements FailureFields {
   override readonly name = "GradingFailure";
+  readonly failure = "check" as const;
 }
 
-/** The graded code replaced something the graders rely on: the kit reports it before any other failure. */
-export class TamperingFailure extends GradingFailure {
-  readonly tampering = true;
-}
+/** An error that is about the grading itself (a stop, a load failure), never the outcome a test expects. */
+const isGradingStop = (error: unknown): boolean => {
+  const failure = typeof error === "object" && error !== null ? (error as { failure?: unknown }).failure : undefined;
+  return failure === "stop" || failure === "load" || failure === "not-run";
+};
 
 const labels = {
   call: { es: "Llamada: ", en: "Call:    " },
@@ -58,6 +60,8 @@ export async function assertRejects(
     const value = await (typeof promiseOrFn === "function" ? promiseOrFn() : promiseOrFn);
     outcome = { rejected: false, value };
   } catch (error) {
+    // The subject stopping is not the rejection a test waits for: it fails the test as what it is.
+    if (isGradingStop(error)) throw error;
     outcome = { rejected: true, error };
   }
   const expected = t(options.expected);

@@ -1,65 +1,59 @@
-import * as FakeTimers from "@sinonjs/fake-timers";
-import { afterEach, beforeEach } from "vitest";
-import { TamperingFailure } from "./assertions.ts";
-import { t } from "./grading.ts";
-
-type InstalledClock = FakeTimers.Clock;
+import { beforeEach } from "vitest";
+import type { Outcome } from "#protocol";
+import { currentSession } from "./lifecycle.ts";
 
 /** The default fake `now`: neither 0 nor a round number, so code that assumes either is caught. */
 export const DEFAULT_NOW = 1_700_000_000_123;
 
-/**
- * Everything but `nextTick` and `queueMicrotask`: the test runner talks to its workers through them, and a
- * message queued on a fake one while a test runs is never sent, which hangs the worker. The runtime itself
- * works under all defaults (its own tests check that); graders only need timers and Date.
- */
-const FAKED: FakeTimers.FakeMethod[] = [
-  "setTimeout",
-  "clearTimeout",
-  "setInterval",
-  "clearInterval",
-  "setImmediate",
-  "clearImmediate",
-  "Date",
-];
+/** The subject's fake clock, as the grader drives it. */
+export interface FakeClock {
+  /** The fake time, as the grader counts it: where it was installed plus every tick since. */
+  readonly now: number;
+  /** Moves the subject's clock `ms` forward, running the timers due and the work they start. */
+  tickAsync(ms: number): Promise<void>;
+  /** How many timers are pending in the subject. */
+  countTimers(): Promise<number>;
+}
 
-/** The faked globals as they are now, and the fake Date's `now`. */
-function fakedNow(): Map<string, unknown> {
-  const globals = globalThis as unknown as Record<string, unknown>;
-  const faked = new Map<string, unknown>(FAKED.map((name) => [name, globals[name]]));
-  faked.set("Date.now", Date.now);
-  return faked;
+class RemoteClock implements FakeClock {
+  now: number;
+  constructor(now: number) {
+    this.now = now;
+  }
+
+  async tickAsync(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`tickAsync: ms should be a non-negative number, got ${ms}`);
+    this.now += ms;
+    await clockRequest({ op: "clock", action: "tick", ms });
+  }
+
+  async countTimers(): Promise<number> {
+    const count = await clockRequest({ op: "clock", action: "count" });
+    return typeof count === "number" && Number.isSafeInteger(count) && count >= 0 ? count : Number.NaN;
+  }
+}
+
+async function clockRequest(body: Parameters<ReturnType<typeof currentSession>["send"]>[0]): Promise<unknown> {
+  const session = currentSession();
+  const outcome = (await session.send(body)) as Outcome;
+  if (!outcome.ok) throw session.decode(outcome.error);
+  return session.decode(outcome.value);
 }
 
 /**
- * Installs sinon fake timers (the timer functions and Date) before each test of the enclosing describe and
- * uninstalls them after; returns a getter for the current test's clock. Call it at describe level.
+ * Installs a fake clock (timers and Date) in the subject before each test of the enclosing describe; the subject
+ * removes it when the test ends. Returns a getter for the current test's clock. Call it at describe level.
  *
  * @example
  * const clock = useFakeClock();
  * it("should …", async () => { await clock().tickAsync(1_000); });
  */
-export function useFakeClock(options: { readonly now?: number } = {}): () => InstalledClock {
-  let current: InstalledClock | null = null;
-  let installed: ReadonlyMap<string, unknown> = new Map();
-  beforeEach(() => {
-    current = FakeTimers.install({ now: options.now ?? DEFAULT_NOW, toFake: FAKED });
-    installed = fakedNow();
-  });
-  afterEach(() => {
-    // The worker's guard sees the real globals once the clock is uninstalled; a change to the fake ones is
-    // caught here.
-    const now = fakedNow();
-    const changed = [...installed].filter(([name, value]) => now.get(name) !== value).map(([name]) => name);
-    current?.uninstall();
-    current = null;
-    if (changed.length > 0)
-      throw new TamperingFailure(
-        t({
-          es: `Durante esta prueba tu código cambió el reloj del corrector: ${changed.join(", ")}. La prueba no cuenta.`,
-          en: `During this test your code changed the grader's clock: ${changed.join(", ")}. The test does not count.`,
-        }),
-      );
+export function useFakeClock(options: { readonly now?: number } = {}): () => FakeClock {
+  let current: RemoteClock | null = null;
+  beforeEach(async () => {
+    const now = options.now ?? DEFAULT_NOW;
+    current = new RemoteClock(now);
+    await clockRequest({ op: "clock", action: "install", now });
   });
   return () => {
     if (current === null) throw new Error("useFakeClock: the clock exists only inside a test (call useFakeClock at describe level)");

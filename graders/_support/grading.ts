@@ -1,12 +1,6 @@
-import { describe } from "vitest";
-import { type LogEntry, Logger } from "#runtime";
-import { langFromEnv, type Text } from "../../kit/lang.ts";
-import { DEFAULT_SEED, gradingEnv } from "../../kit/worker/context.ts";
-
-/** The describe title of task `n`; the kit finds a test's task (and so its points) from it. */
-export function taskTitle(n: number): string {
-  return `task ${n}`;
-}
+import { describe, inject } from "vitest";
+import type { GradingSettings, Text } from "#protocol";
+import { DEFAULT_SEED, langFromEnv, SETTINGS_KEY, taskTitle } from "#protocol";
 
 /**
  * Groups the tests of task `n` of the statement; they share the task's points equally (the kit splits them into
@@ -22,21 +16,17 @@ export function gradeTask(n: number, body: () => void): void {
   describe(taskTitle(n), body);
 }
 
-/** The text in the grading language (`--lang`, else the locale). */
+/** The grading run's settings (the seed, the language, the replay flags), as the kit provided them. */
+export function gradingSettings(): GradingSettings {
+  return inject(SETTINGS_KEY) ?? { seed: DEFAULT_SEED, lang: langFromEnv(), replayFlags: "" };
+}
+
+/** The text in the grading language. */
 export function t(text: Text): string {
-  const lang = gradingEnv("GRADE_LANG");
-  return text[lang === "es" || lang === "en" ? lang : langFromEnv()];
+  return text[gradingSettings().lang];
 }
 
 /** The run's seed for any fast-check use: `fc.assert(prop, { seed: gradingSeed() })`. */
 export function gradingSeed(): number {
-  const raw = gradingEnv("GRADE_SEED");
-  if (raw === undefined || raw === "") return DEFAULT_SEED;
-  const seed = Number(raw);
-  return Number.isSafeInteger(seed) ? seed : DEFAULT_SEED;
-}
-
-/** Runs `fn` and resolves to the log lines every process wrote meanwhile (they do not reach the console). */
-export function captureLogs(fn: () => unknown): Promise<LogEntry[]> {
-  return Logger.captureLog(fn);
+  return gradingSettings().seed;
 }

@@ -1,12 +1,17 @@
 /**
- * The helpers every grader uses, imported as `#grading`: tasks with points, assertions whose failures read as
- * plain words in the learner's language, fake clocks, model-based property runs seeded for reproducible grades.
+ * The helpers every grader uses, imported as `#grading`: the code under grading as a remote module, tasks with
+ * points, assertions whose failures read as plain words in the learner's language, the subject's fake clock,
+ * model-based property runs seeded for reproducible grades.
  */
-export type { Text } from "../../kit/lang.ts";
+export type { Text } from "#protocol";
+export { ExitError, StartError } from "#runtime";
 export type { ModelSetup } from "./assert-model.ts";
 export { assertModel } from "./assert-model.ts";
 export { assertEqual, assertRejects, fail, GradingFailure } from "./assertions.ts";
 export type { Examples } from "./examples.ts";
 export { examples, seededRandom } from "./examples.ts";
+export type { FakeClock } from "./fake-clock.ts";
 export { useFakeClock } from "./fake-clock.ts";
-export { captureLogs, gradeTask, gradingSeed, t } from "./grading.ts";
+export { gradeTask, gradingSeed, t } from "./grading.ts";
+export type { Remote, RemoteFunction, RemoteLogEntry, RemoteRuntime } from "./subject.ts";
+export { captureLogs, RemoteProbe, startProbe, subject } from "./subject.ts";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Lang } from "../lang.ts";
+import type { Lang } from "#protocol";
 import type { LearnerResult } from "./learner-result.ts";
 import type { Submission } from "./submissions.ts";
 

@@ -1,4 +1,4 @@
-import type { Text } from "../lang.ts";
+import type { Text } from "#protocol";
 
 /**
  * A class run that cannot go on because of what it was given (a submissions folder that cannot be read, shards

@@ -1,8 +1,8 @@
 import { join, relative } from "node:path";
+import type { Lang, Text } from "#protocol";
 import { type BatchEntry, gradeBatch } from "../batch.ts";
 import { catalog } from "../catalog.ts";
-import type { Lang, Text } from "../lang.ts";
-import type { GradeReport } from "../score.ts";
+import type { GradeReport } from "../judge.ts";
 import { cacheKey, type GradingContext, readCached, writeCached } from "./cache.ts";
 import type { ClassGrades } from "./class-grades.ts";
 import { kitIdentity } from "./kit-identity.ts";

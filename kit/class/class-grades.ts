@@ -1,4 +1,4 @@
-import type { Lang } from "../lang.ts";
+import type { Lang } from "#protocol";
 import { ClassError } from "./class-error.ts";
 import type { LearnerResult } from "./learner-result.ts";
 import type { Shard } from "./options.ts";

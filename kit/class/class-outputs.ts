@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Lang, Text } from "../lang.ts";
+import type { Lang, StopReason, Text } from "#protocol";
 import type { ClassGrades } from "./class-grades.ts";
 import { type CsvCell, csvText } from "./csv.ts";
 import type { ExerciseResult, ExerciseStatus, Problem } from "./learner-result.ts";
@@ -90,8 +90,9 @@ const LINES_PER_PROBLEM = 100;
 function problemDetail(exercise: ExerciseResult, lang: Lang): string {
   const es = lang === "es";
   if (exercise.problem === "does-not-compile" && exercise.typeErrors[0] !== undefined) return oneLine(exercise.typeErrors[0]);
-  const wanted = exercise.problem === "hung" ? "hang" : exercise.problem === "out-of-memory" ? "memory" : "exit";
-  const stopped = exercise.stops.find((stop) => stop.reason === wanted);
+  const wanted: readonly StopReason[] =
+    exercise.problem === "hung" ? ["hang"] : exercise.problem === "out-of-memory" ? ["memory"] : ["exit", "output", "protocol"];
+  const stopped = exercise.stops.find((stop) => wanted.includes(stop.reason));
   if (stopped !== undefined) {
     const task = stopped.task === null ? "" : `${es ? "tarea" : "task"} ${stopped.task}`;
     const test = stopped.test === null ? (es ? "al cargar el código" : "while loading the code") : `«${stopped.test}»`;

@@ -1,5 +1,6 @@
+import type { StopReason } from "#protocol";
 import { findExercise } from "../catalog.ts";
-import type { GradedExercise } from "../score.ts";
+import type { GradedExercise } from "../judge.ts";
 
 /**
  * pass / fail / error as `npm run grade` says them (error: the tests could not run); missing: not handed in;
@@ -26,7 +27,7 @@ export interface FailedTest {
 
 /** A grader's process stopped early: hang (it kept running), memory (past the limit), exit (it ended). */
 export interface StopResult {
-  readonly reason: "hang" | "memory" | "exit";
+  readonly reason: StopReason;
   /** The test running then (null: while the implementation was loading). */
   readonly test: string | null;
   readonly task: number | null;
@@ -71,7 +72,8 @@ function problemOf(exercise: GradedExercise, stops: readonly StopResult[]): Prob
   if (exercise.typeErrors.length > 0) return "does-not-compile";
   if (stops.some((stop) => stop.reason === "memory")) return "out-of-memory";
   if (stops.some((stop) => stop.reason === "hang")) return "hung";
-  if (stops.length > 0 || exercise.status === "error") return "crashed";
+  // A request never answered is a failure like any other; ending, flooding, or garbling the channel is a crash.
+  if (stops.some((stop) => stop.reason !== "no-answer") || exercise.status === "error") return "crashed";
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Lang } from "../lang.ts";
+import type { Lang } from "#protocol";
 import { ClassError } from "./class-error.ts";
 import { type ClassGrades, parseClassGrades } from "./class-grades.ts";
 import { byCodeUnits } from "./submissions.ts";

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { Lang, Text } from "../lang.ts";
+import type { Lang, Text } from "#protocol";
 
 /** One shard of a class: the learners whose index in the sorted list is `index - 1` modulo `count`. */
 export interface Shard {

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from "node:path";
-import type { Lang, Text } from "../lang.ts";
+import type { Lang, Text } from "#protocol";
 import { ClassError } from "./class-error.ts";
 import { gradeClass } from "./class-grade.ts";
 import type { ClassGrades } from "./class-grades.ts";

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Text } from "../lang.ts";
+import type { Text } from "#protocol";
 import { ClassError } from "./class-error.ts";
 import type { Shard } from "./options.ts";
 

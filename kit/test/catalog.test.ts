@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { catalog } from "../catalog.ts";
-import { splitPoints } from "../score.ts";
+import { splitPoints } from "../judge.ts";
 import { parseStatement, readStatement } from "../statement.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

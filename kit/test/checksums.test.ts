@@ -17,9 +17,9 @@ import {
   verdictMarkdown,
   writeManifest,
 } from "../checksums.ts";
+import type { GradeReport } from "../judge.ts";
 import { exercismResults, markdownSummary } from "../outputs.ts";
 import { makeStyle, renderReport } from "../render.ts";
-import type { GradeReport } from "../score.ts";
 import { exercismSchema, validate } from "./helpers/schema.ts";
 import { copyRepo, linkNodeModules, makeTempDir, repoRoot } from "./workflow-harness.ts";
 

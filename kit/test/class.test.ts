@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { applyFixture, type Fixture } from "#protocol";
 import { cacheKey, type GradingContext } from "../class/cache.ts";
 import type { ClassGrades } from "../class/class-grades.ts";
 import { csvCell } from "../class/csv.ts";
@@ -12,7 +13,6 @@ import { mergeClassGrades } from "../class/merge.ts";
 import { classCommand, parseShard } from "../class/options.ts";
 import { runClass } from "../class/run-class.ts";
 import { MAX_FILES, readSubmission, selectShard, slotName } from "../class/submissions.ts";
-import { applyFixture, type Fixture } from "../fixture.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const tmp = mkdtempSync(join(tmpdir(), "grade-class-"));

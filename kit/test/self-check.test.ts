@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyFixture, type Fixture } from "#protocol";
 import type { BatchEntry } from "../batch.ts";
 import { catalog } from "../catalog.ts";
 import { readExpectedTests } from "../expected-tests.ts";
-import { applyFixture, type Fixture } from "../fixture.ts";
+import type { GradedExercise, GradeReport } from "../judge.ts";
 import { classroomResults, exercismResults } from "../outputs.ts";
-import type { GradedExercise, GradeReport } from "../score.ts";
 import { classroomSchema, exercismSchema, validate } from "./helpers/schema.ts";
 import { hostileFixtures, hostileVerdict, writeHostileFixture } from "./hostile/fixtures.ts";
 

@@ -5,8 +5,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_SEED } from "#protocol";
 import { type BatchEntry, gradeBatch } from "../../batch.ts";
-import { DEFAULT_SEED } from "../../worker/context.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const [, , manifest = "", out = ""] = process.argv;

@@ -6,8 +6,8 @@
  */
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Text } from "../../lang.ts";
-import type { GradedExercise } from "../../score.ts";
+import type { Text } from "#protocol";
+import type { GradedExercise } from "../../judge.ts";
 
 export interface HostileFixture {
   /** kebab-case, unique. */

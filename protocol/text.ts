@@ -33,3 +33,21 @@ function systemLocale(): string {
 export function parseLang(value: string): Lang | null {
   return value === "es" || value === "en" ? value : null;
 }
+
+/** `text` in `lang`: the one way the kit picks a language for what a learner reads. */
+export function say(lang: Lang, text: Text): string {
+  return text[lang];
+}
+
+/**
+ * Text from the code under grading, made safe to print: no terminal escapes (which could clear the screen and draw
+ * a fake report) and no control characters but tabs and newlines.
+ */
+export function plainText(text: string): string {
+  return text.replace(TERMINAL_ESCAPE, "").replace(CONTROL_CHARACTER, "");
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point.
+const TERMINAL_ESCAPE = /\u001b(\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(\u0007|\u001b\\)?|[@-Z\\-_])/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;

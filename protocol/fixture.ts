@@ -1,4 +1,4 @@
-import type { Text } from "./lang.ts";
+import type { Text } from "./text.ts";
 
 /**
  * A known-wrong implementation kept next to a grader: the solution with a few exact replacements applied.

@@ -1,0 +1,172 @@
+/**
+ * What the grader holds of its subject's values: stand-ins for pids, probes and via names (handles that mean
+ * something only to the subject that made them), the runtime's errors rebuilt as the classes graders check for,
+ * and the hooks that turn the channel's values into these and back.
+ */
+import { inspect } from "node:util";
+import type { Encoded, EncodedNode } from "#protocol";
+import { plainText } from "#protocol";
+import { ExitError, StartError } from "#runtime";
+import { type DecodeHooks, decodeValue, encodeValue } from "../../subject/codec.ts";
+import { t } from "./grading.ts";
+
+const PID_TEXT = /^#PID<\d{1,12}\.\d{1,12}\.\d{1,12}>$/;
+
+/** A process of the subject, by handle. One stand-in per handle, so `===` compares pids as in the runtime. */
+export class RemotePid {
+  readonly handle: number;
+  readonly text: string;
+  constructor(handle: number, text: string) {
+    this.handle = handle;
+    this.text = text;
+  }
+  toString(): string {
+    return this.text;
+  }
+  [inspect.custom](): string {
+    return this.text;
+  }
+}
+
+/** A via name (`Registry.via(registry, key)`), plain data on both sides. */
+export class RemoteVia {
+  readonly registry: string;
+  readonly key: unknown;
+  constructor(registry: string, key: unknown) {
+    this.registry = registry;
+    this.key = key;
+  }
+  [inspect.custom](): string {
+    return `Registry.via(${JSON.stringify(this.registry)}, ${inspect(this.key)})`;
+  }
+}
+
+/** A probe of the subject (a process the grader controls), by handle; its methods live in subject.ts. */
+export class RemoteHandle {
+  readonly handle: number;
+  readonly pid: RemotePid;
+  constructor(handle: number, pid: RemotePid) {
+    this.handle = handle;
+    this.pid = pid;
+  }
+}
+
+/** A function of the subject (a callback in a value): it can be seen, not called. */
+export class RemoteFunction {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+  [inspect.custom](): string {
+    return `[Function ${this.name || "(anonymous)"}]`;
+  }
+}
+
+const BUILTIN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/** Class names and property names from the subject, shown to learners: an identifier, nothing else. */
+const identifier = (text: string): string => (/^[A-Za-z_$][\w$]{0,80}$/.test(text) ? text : "Object");
+
+/** An error of the subject, as the grader sees it: the runtime's classes stay themselves, the rest are plain errors. */
+function rebuildError(node: Extract<EncodedNode, { $: "error" }>, props: ReadonlyMap<string, unknown>): Error {
+  const message = plainText(node.message);
+  let error: Error;
+  switch (node.class) {
+    case "StartError":
+      error = Object.create(StartError.prototype) as Error;
+      break;
+    case "ExitError":
+      error = Object.create(ExitError.prototype) as Error;
+      break;
+    default:
+      error = new (BUILTIN_ERRORS[node.class] ?? Error)();
+      if (!(node.class in BUILTIN_ERRORS))
+        Object.defineProperty(error, "name", { value: identifier(plainText(node.name)) || "Error", writable: true, configurable: true });
+  }
+  Object.defineProperty(error, "message", { value: explainedMessage(node, message, props), writable: true, configurable: true });
+  Object.defineProperty(error, "stack", { value: plainText(node.stack).slice(0, 4_000), writable: true, configurable: true });
+  for (const [key, value] of props) {
+    if (key === "name" || key === "message" || key === "stack") continue;
+    Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  // What the kit reads to tell an error of the implementation from a fault of the grader (protocol/codes.ts).
+  Object.defineProperty(error, "failure", { value: "subject-error", enumerable: true, configurable: true });
+  return error;
+}
+
+/** Node's and the subject's own refusals, said in the learner's words. */
+function explainedMessage(node: Extract<EncodedNode, { $: "error" }>, message: string, props: ReadonlyMap<string, unknown>): string {
+  if (node.class === "ProcessExitRefused")
+    return t({
+      es: `Tu código llamó a ${message}: el código que se califica no puede terminar su proceso.`,
+      en: `Your code called ${message}: code under grading may not end its process.`,
+    });
+  if (props.get("code") === "ERR_ACCESS_DENIED") {
+    const resource = props.get("resource");
+    const what = typeof resource === "string" ? ` (${plainText(resource)})` : "";
+    return t({
+      es: `Tu código no puede leer ni escribir archivos fuera de su carpeta, ni arrancar procesos${what}: el corrector no lo permite.`,
+      en: `Your code may not read or write files outside its own folder, nor start processes${what}: the grader does not allow it.`,
+    });
+  }
+  return message;
+}
+
+/** Decodes what a subject sent; `pids` keeps one stand-in per handle for the subject's life. */
+export function decodeFromSubject(value: Encoded, pids: Map<number, RemotePid>, probe: (h: number, pid: RemotePid) => unknown): unknown {
+  const hooks: DecodeHooks = {
+    pid(h, text) {
+      let pid = pids.get(h);
+      if (pid === undefined) {
+        pid = new RemotePid(h, PID_TEXT.test(text) ? text : "#PID<?>");
+        pids.set(h, pid);
+      }
+      return pid;
+    },
+    via: (registry, key) => new RemoteVia(plainText(registry), key),
+    probe: (h, pid) => probe(h, pid instanceof RemotePid ? pid : new RemotePid(0, "#PID<?>")),
+    error: rebuildError,
+    instance(className, entries) {
+      const object = Object.create(classNamed(identifier(className)).prototype) as Record<string, unknown>;
+      for (const [key, item] of entries)
+        Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
+      return object;
+    },
+    function: (name) => new RemoteFunction(identifier(name)),
+  };
+  return decodeValue(value, hooks);
+}
+
+/** A class per name, so that an instance of the subject prints as `Book { … }` and compares by class. */
+const classes = new Map<string, { prototype: object }>();
+function classNamed(name: string): { prototype: object } {
+  let found = classes.get(name);
+  if (found === undefined) {
+    found = { [name]: class {} }[name] as { prototype: object };
+    classes.set(name, found);
+  }
+  return found;
+}
+
+/** Encodes an argument for the subject: stand-ins become handles again; functions do not cross. */
+export function encodeForSubject(value: unknown): Encoded {
+  return encodeValue(
+    value,
+    (object) => {
+      if (object instanceof RemotePid) return { $: "pid", h: object.handle, text: object.text };
+      if (object instanceof RemoteHandle)
+        return { $: "probe", h: object.handle, pid: { $: "pid", h: object.pid.handle, text: object.pid.text } };
+      if (object instanceof RemoteVia) return { $: "via", registry: object.registry, key: encodeForSubject(object.key) };
+      return undefined;
+    },
+    true,
+  );
+}

@@ -1,0 +1,285 @@
+/**
+ * One grader file's dealings with its subject: it starts the subject and loads the implementation, sends the
+ * tests' requests and reads the answers as values, collects what the code printed during each test, and starts a
+ * fresh subject for the next test when one was stopped, within a budget per exercise. Loading is judged once: an
+ * implementation that fails to load (throws, hangs, ends) fails every test of the file without being retried.
+ */
+import type {
+  CallBody,
+  CallTarget,
+  Encoded,
+  FailureFields,
+  LoadedModule,
+  Outcome,
+  StopInfo,
+  SubjectPlan,
+  TestObservation,
+} from "#protocol";
+import { describeStop, plainText } from "#protocol";
+import { DEFAULT_LIMITS, type RequestBody, Subject, SubjectStopped } from "../../subject/client.ts";
+import { MalformedValue } from "../../subject/codec.ts";
+import { t } from "./grading.ts";
+import { decodeFromSubject, encodeForSubject, RemoteHandle, type RemotePid } from "./remote.ts";
+
+/** Stops one exercise may cost before its remaining tests are not run. */
+const MAX_STOPS = 8;
+/** Wall time the tests that ended in a stop may cost in all, per exercise. */
+const MAX_LOST_MS = 30_000;
+const MAX_LINES = 200;
+const MAX_LINE = 1_000;
+
+/** The implementation could not be loaded: no test of the file can run. */
+export class LoadFailed extends Error implements FailureFields {
+  override readonly name = "LoadFailed";
+  readonly failure = "load" as const;
+  readonly stop: StopInfo | undefined;
+  constructor(message: string, stop?: StopInfo) {
+    super(message);
+    this.stop = stop;
+  }
+}
+
+/** The exercise spent its budget of stops: this test is not run. */
+export class NotRun extends Error implements FailureFields {
+  override readonly name = "NotRun";
+  readonly failure = "not-run" as const;
+}
+
+/** A module's exports as the grader sees them: function names, and the other values as they were at load. */
+interface Exports {
+  readonly functions: ReadonlySet<string>;
+  readonly values: ReadonlyMap<string, unknown>;
+}
+
+export class Session {
+  /** The probe that calls made now run inside (see `RemoteProbe.run`). */
+  within: RemoteHandle | null = null;
+  /** Calls being recorded for a batch instead of sent. */
+  recording: { body: CallBody; settle: (outcome: Outcome) => void }[] | null = null;
+
+  private subject: Subject | null = null;
+  private loading: Promise<void> | null = null;
+  /** Set once the load settled: requests then go out at once, in the order they are made. */
+  private loaded = false;
+  private loadFailure: LoadFailed | null = null;
+  private readonly exports = new Map<string, Exports>();
+  private pids = new Map<number, RemotePid>();
+  private stops = 0;
+  private lostMs = 0;
+  private testStartedAt = 0;
+  private output: string[] = [];
+  private stopOfTest: StopInfo | null = null;
+  /** The subject the current test runs on (null: the test does not run). */
+  private subjectOfTest: Subject | null = null;
+
+  private readonly plan: SubjectPlan;
+  readonly exercise: string;
+  /** The modules to load, as under exercises/ (`<id>/<file>.ts`), the main one first. */
+  readonly modules: readonly string[];
+
+  constructor(plan: SubjectPlan, exercise: string, modules: readonly string[]) {
+    this.plan = plan;
+    this.exercise = exercise;
+    this.modules = modules;
+    const buildError = plan.buildErrors[exercise];
+    if (buildError !== undefined) this.loadFailure = new LoadFailed(plainText(buildError));
+    else this.start();
+  }
+
+  /** A test starts: a fresh subject if the last one was stopped, and the test's output from now on. */
+  async beginTest(): Promise<void> {
+    this.output = [];
+    this.stopOfTest = null;
+    this.subjectOfTest = null;
+    this.testStartedAt = performance.now();
+    if (this.loadFailure !== null) throw this.loadFailure;
+    if (this.stops >= MAX_STOPS || this.lostMs >= MAX_LOST_MS) throw this.notRun();
+    if (this.subject?.stopped != null) this.start();
+    await this.loading;
+    if (this.loadFailure !== null) throw this.loadFailure;
+    this.subjectOfTest = this.subject;
+    if (this.subject !== null) this.subject.printed = 0;
+  }
+
+  /** A test ended: what its processes left is stopped; resolves to what the test observed. */
+  async endTest(): Promise<TestObservation> {
+    const subject = this.subjectOfTest;
+    this.subjectOfTest = null;
+    if (subject !== null && subject.stopped === null) {
+      try {
+        await subject.request({ op: "reset" });
+      } catch (error) {
+        if (!(error instanceof SubjectStopped)) throw error;
+      }
+    }
+    // Stopped during this test, whether or not a request of the test was waiting then.
+    if (subject?.stopped != null) this.noteStop(subject.stopped);
+    return { output: this.output, stop: this.stopOfTest };
+  }
+
+  /** Calls a function in the subject and resolves with what it returned, or rejects with what it threw. */
+  call(target: CallTarget, args: readonly unknown[]): Promise<unknown> {
+    const body: CallBody = { target, args: args.map(encodeForSubject) };
+    if (this.recording !== null) {
+      const recording = this.recording;
+      return new Promise((resolve, reject) => {
+        recording.push({ body, settle: (outcome) => this.settle(outcome, resolve, reject) });
+      });
+    }
+    const within = this.within === null ? {} : { within: this.within.handle };
+    return this.send({ op: "call", ...within, ...body }).then(
+      (reply) => new Promise((resolve, reject) => this.settle(reply as Outcome, resolve, reject)),
+    );
+  }
+
+  /** Like {@link call}, and also says whether the function returned at once (not a promise). */
+  async callWithTiming(target: CallTarget, args: readonly unknown[]): Promise<{ readonly value: unknown; readonly sync: boolean }> {
+    const outcome = (await this.send({ op: "call", target, args: args.map(encodeForSubject) })) as Outcome;
+    const value = await new Promise((resolve, reject) => this.settle(outcome, resolve, reject));
+    return { value, sync: outcome.sync };
+  }
+
+  /**
+   * Sends a request of the vocabulary. Once the implementation has loaded, the request goes out before this
+   * returns, so requests reach the subject in the order they were made (a cast before the call after it).
+   */
+  send(body: RequestBody): Promise<Outcome | readonly Outcome[]> {
+    if (!this.loaded) return this.beginRequest().then(() => this.send(body));
+    if (this.loadFailure !== null) return Promise.reject(this.loadFailure);
+    const subject = this.subject as Subject;
+    return subject.request(body).catch((error: unknown) => {
+      if (error instanceof SubjectStopped) this.noteStop(error.stop);
+      throw error;
+    });
+  }
+
+  /** Sends the recorded calls in one request; resolves with the subject's CPU time they took. */
+  async sendBatch(calls: { body: CallBody; settle: (outcome: Outcome) => void }[]): Promise<number> {
+    await this.beginRequest();
+    const subject = this.subject as Subject;
+    const before = await subject.cpuMs();
+    const outcomes = (await this.send({ op: "batch", calls: calls.map((call) => call.body) })) as readonly Outcome[];
+    const after = await subject.cpuMs();
+    if (!Array.isArray(outcomes) || outcomes.length !== calls.length) {
+      subject.protocolViolation();
+      throw new SubjectStopped(subject.stopped as StopInfo);
+    }
+    calls.forEach((call, i) => call.settle(outcomes[i] as Outcome));
+    return after - before;
+  }
+
+  /** Decodes a value the subject sent; a value that does not decode stops the subject. */
+  decode(value: Encoded): unknown {
+    try {
+      return decodeFromSubject(value, this.pids, (h, pid) => new RemoteHandle(h, pid));
+    } catch (error) {
+      if (!(error instanceof MalformedValue) || this.subject === null) throw error;
+      this.subject.protocolViolation();
+      this.noteStop(this.subject.stopped as StopInfo);
+      throw new SubjectStopped(this.subject.stopped as StopInfo);
+    }
+  }
+
+  /** A module's exports (loaded before any test runs). */
+  exportsOf(module: string): Exports {
+    const found = this.exports.get(module);
+    if (found === undefined) throw new Error(`subject: ${module} is not among the loaded modules (${this.modules.join(", ")})`);
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.subject?.close();
+  }
+
+  private settle(outcome: Outcome, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+    try {
+      if (outcome.ok) resolve(this.decode(outcome.value));
+      else reject(this.decode(outcome.error));
+    } catch (error) {
+      reject(error);
+    }
+  }
+
+  private async beginRequest(): Promise<void> {
+    if (this.loadFailure !== null) throw this.loadFailure;
+    await this.loading;
+    if (this.loadFailure !== null) throw this.loadFailure;
+    if (this.subject === null) throw new Error("subject: not started");
+  }
+
+  private start(): void {
+    const subject = new Subject(this.plan, DEFAULT_LIMITS, (stream, text) => this.printed(stream, text));
+    this.subject = subject;
+    this.pids = new Map();
+    this.loaded = false;
+    subject.phase = "load";
+    const loading = subject.request({ op: "load", modules: this.modules }).then(
+      (reply) => {
+        const outcome = reply as Outcome;
+        if (!outcome.ok) {
+          const error = this.decode(outcome.error);
+          this.loadFailure = new LoadFailed(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+          return;
+        }
+        const modules = this.decode(outcome.value);
+        if (!isLoadedModules(modules)) {
+          subject.protocolViolation();
+          this.loadFailure = new LoadFailed(stopText(subject.stopped as StopInfo), subject.stopped as StopInfo);
+          return;
+        }
+        for (const module of modules)
+          this.exports.set(module.module, { functions: new Set(module.functions), values: new Map(module.values) });
+        subject.phase = "test";
+      },
+      (error: unknown) => {
+        if (!(error instanceof SubjectStopped)) throw error;
+        this.loadFailure = new LoadFailed(stopText(error.stop), error.stop);
+      },
+    );
+    this.loading = loading.finally(() => {
+      this.loaded = true;
+    });
+  }
+
+  private noteStop(stop: StopInfo): void {
+    if (this.stopOfTest !== null || stop.during !== "test") return;
+    this.stopOfTest = stop;
+    this.stops++;
+    this.lostMs += performance.now() - this.testStartedAt;
+  }
+
+  private printed(stream: "out" | "err", text: string): void {
+    for (const line of plainText(text).replace(/\n$/, "").split("\n"))
+      this.output.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+    if (this.output.length > MAX_LINES) this.output.splice(0, this.output.length - MAX_LINES);
+    void stream;
+  }
+
+  private notRun(): NotRun {
+    return new NotRun(
+      t({
+        es: `No se ejecutó: tu código ya se detuvo ${this.stops} veces en este ejercicio (${Math.round(this.lostMs / 1000)} s perdidos); el corrector no sigue esperándolo.`,
+        en: `Not run: your code was already stopped ${this.stops} times in this exercise (${Math.round(this.lostMs / 1000)} s lost); the grader does not keep waiting for it.`,
+      }),
+    );
+  }
+}
+
+function isLoadedModules(value: unknown): value is LoadedModule[] {
+  const strings = (items: unknown): boolean => Array.isArray(items) && items.every((item) => typeof item === "string");
+  return (
+    Array.isArray(value) &&
+    value.every((module: Partial<Record<keyof LoadedModule, unknown>>) => {
+      if (typeof module !== "object" || module === null || typeof module.module !== "string" || !strings(module.functions)) return false;
+      return (
+        Array.isArray(module.values) &&
+        module.values.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string")
+      );
+    })
+  );
+}
+
+/** A stop in the learner's words. */
+export function stopText(stop: StopInfo): string {
+  return t(describeStop(stop));
+}

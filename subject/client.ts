@@ -1,0 +1,324 @@
+/**
+ * The grader's side of one subject process: it sends requests, routes the replies, and judges from outside
+ * whether the subject still deserves waiting for. A subject is stopped, and every request it holds fails with a
+ * {@link SubjectStopped}, when it:
+ * - uses more CPU time than one request may without answering (`hang`): CPU time, not wall time, so that a busy
+ *   machine slows a correct subject down without failing it;
+ * - sits asleep with a request pending while its event loop answers pings and its CPU time stays put
+ *   (`no-answer`): nothing will ever wake it. Those requests fail, and the subject itself is kept;
+ * - passes its memory limit, prints more than a test may, or sends something that is not a well-formed answer;
+ * - ends by itself (`exit`, or `memory` when V8 says it ran out of heap).
+ * Where the CPU time of another process cannot be read (not Linux), the subject's own account is used, and a hang
+ * is a request without answer nor ping answered for a bound of wall time.
+ */
+import type { ChildProcess } from "node:child_process";
+import type { Writable } from "node:stream";
+import type { FailureFields, Outcome, Pong, Request, StopInfo, SubjectMessage, SubjectPlan } from "#protocol";
+import { MAX_FRAME_BYTES } from "#protocol";
+import { encodeFrame, FrameReader, parseSubjectMessage } from "./channel.ts";
+import { MalformedValue } from "./codec.ts";
+import { SUBJECT_HEAP_MB, spawnSubject } from "./sandbox.ts";
+import { readUsage, type Usage } from "./usage.ts";
+
+export interface SubjectLimits {
+  /** CPU time a request may use without an answer, in ms. */
+  readonly hangCpuMs: number;
+  /** Wall time a subject may sleep with a request pending, its event loop answering, before it is given up on. */
+  readonly idleMs: number;
+  /** Resident memory, in MB. */
+  readonly memoryMb: number;
+  /** What a test may print (console lines and raw writes together), in MB. */
+  readonly outputMb: number;
+  /** Without a reading from outside: wall time a request may go without an answer nor a ping answered. */
+  readonly fallbackHangMs: number;
+  /** Whatever else happens, the longest a request waits, in wall time. */
+  readonly backstopMs: number;
+}
+
+export const DEFAULT_LIMITS: SubjectLimits = {
+  hangCpuMs: 3_000,
+  idleMs: 2_000,
+  memoryMb: 768,
+  outputMb: 16,
+  fallbackHangMs: 10_000,
+  backstopMs: 120_000,
+};
+
+/** A request failed because its subject was stopped (or had stopped). */
+export class SubjectStopped extends Error implements FailureFields {
+  override readonly name = "SubjectStopped";
+  readonly failure = "stop" as const;
+  readonly stop: StopInfo;
+  constructor(stop: StopInfo) {
+    super(`the subject process stopped: ${stop.reason}`);
+    this.stop = stop;
+  }
+}
+
+/** A request as the grader writes it; the client numbers it. */
+export type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+export type Reply = Outcome | readonly Outcome[];
+
+interface Pending {
+  readonly resolve: (reply: Reply) => void;
+  readonly reject: (error: SubjectStopped) => void;
+  readonly sentAt: number;
+  /** The subject's CPU time when the request was sent (NaN: not known yet). */
+  cpuAtSend: number;
+}
+
+/** Lines V8 prints when it aborts a process that ran out of heap. */
+const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
+/** CPU time that still counts as asleep over a whole idle window (timers of the runtime, a GC). */
+const IDLE_CPU_MS = 50;
+const TICK_MS = 100;
+
+export class Subject {
+  /** Set once the subject has stopped; every later request fails with it. */
+  stopped: StopInfo | null = null;
+  /** Whether a stop now happens while the implementation loads or during a test (set by the caller). */
+  phase: "load" | "test" = "load";
+  /** Output of the current test so far, in bytes (the caller resets it per test). */
+  printed = 0;
+  readonly exited: Promise<void>;
+
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private lastId = 0;
+  private monitor: NodeJS.Timeout | null = null;
+  private stderrTail = "";
+  private killedForStop = false;
+  /** The idle check in progress: the first ping's reading and time, and whether the second ping is out. */
+  private idle: { cpuMs: number; at: number; secondSent: boolean } | null = null;
+  private lastPong: { readonly cpuMs: number; readonly rssMb: number; readonly at: number } | null = null;
+  private lastMessageAt = performance.now();
+
+  private readonly limits: SubjectLimits;
+  private readonly onOutput: (stream: "out" | "err", text: string) => void;
+
+  constructor(
+    plan: SubjectPlan,
+    limits: SubjectLimits = DEFAULT_LIMITS,
+    onOutput: (stream: "out" | "err", text: string) => void = () => undefined,
+  ) {
+    this.limits = limits;
+    this.onOutput = onOutput;
+    this.child = spawnSubject(plan);
+    const reader = new FrameReader((event) => {
+      if (event.kind === "oversize") return this.stopWith("protocol", MAX_FRAME_BYTES / 1048576, event.bytes / 1048576);
+      let message: SubjectMessage;
+      try {
+        message = parseSubjectMessage(event.text);
+      } catch (error) {
+        if (error instanceof MalformedValue) return this.stopWith("protocol", 0, 0);
+        throw error;
+      }
+      this.received(message);
+    });
+    this.child.stdio[3]?.on("data", (chunk: Buffer) => reader.push(chunk));
+    this.child.stdio[3]?.on("error", () => undefined);
+    this.child.stdout?.on("data", (chunk: Buffer) => this.countOutput(chunk.length));
+    this.child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString("latin1")).slice(-8_192);
+      this.countOutput(chunk.length);
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.on("exit", (code, signal) => {
+        this.ended(code, signal);
+        resolve();
+      });
+      this.child.on("error", () => {
+        this.ended(null, null);
+        resolve();
+      });
+    });
+  }
+
+  /** Sends a request; resolves with the subject's answer, or rejects with {@link SubjectStopped}. */
+  request(body: RequestBody): Promise<Reply> {
+    if (this.stopped !== null) return Promise.reject(new SubjectStopped(this.stopped));
+    const id = ++this.lastId;
+    return new Promise<Reply>((resolve, reject) => {
+      // The CPU time at send is read on the monitor's first tick: most requests are answered before it.
+      this.pending.set(id, { resolve, reject, sentAt: performance.now(), cpuAtSend: Number.NaN });
+      this.write({ ...body, id });
+      this.monitor ??= setInterval(() => this.tick(), TICK_MS).unref();
+    });
+  }
+
+  /** The subject's CPU time, read from outside where the system allows it, else as the subject reports it. */
+  async cpuMs(): Promise<number> {
+    const usage = readUsage(this.child.pid ?? 0);
+    if (usage !== null) return usage.cpuMs;
+    const reply = await this.request({ op: "ping" });
+    return !Array.isArray(reply) && (reply as Outcome).ok ? pongOf(reply as Outcome).cpuMs : Number.NaN;
+  }
+
+  /** Stops the subject quietly (its work is done). */
+  close(): Promise<void> {
+    if (this.stopped === null) this.stopped = { reason: "exit", during: this.phase, bound: 0, measured: 0, exit: "closed by the grader" };
+    this.killedForStop = true;
+    this.child.kill("SIGKILL");
+    return this.exited;
+  }
+
+  /** Stops the subject for something its answer showed (a value that does not decode, say). */
+  protocolViolation(): void {
+    this.stopWith("protocol", 0, 0);
+  }
+
+  private write(message: unknown): void {
+    (this.child.stdio[3] as Writable | null | undefined)?.write(encodeFrame(message));
+  }
+
+  private received(message: SubjectMessage): void {
+    this.lastMessageAt = performance.now();
+    switch (message.type) {
+      case "ready":
+        return;
+      case "output":
+        this.countOutput(message.text.length);
+        if (this.stopped === null) this.onOutput(message.stream, message.text);
+        return;
+      case "reply":
+      case "batch": {
+        const pending = this.pending.get(message.id);
+        if (pending === undefined) {
+          // A reply to a ping of the idle check, or to a request already settled: the subject made it up.
+          if (message.id < 0) this.ponged(message);
+          return;
+        }
+        this.pending.delete(message.id);
+        if (this.pending.size === 0) this.quiet();
+        const { type: _, id: __, ...outcome } = message as Extract<SubjectMessage, { type: "reply" }>;
+        pending.resolve(message.type === "batch" ? message.outcomes : (outcome as Outcome));
+      }
+    }
+  }
+
+  private countOutput(bytes: number): void {
+    this.printed += bytes;
+    if (this.printed > this.limits.outputMb * 1048576) this.stopWith("output", this.limits.outputMb, this.printed / 1048576);
+  }
+
+  private quiet(): void {
+    if (this.monitor !== null) clearInterval(this.monitor);
+    this.monitor = null;
+    this.idle = null;
+  }
+
+  private tick(): void {
+    const oldest = this.pending.values().next().value;
+    if (oldest === undefined || this.stopped !== null) return this.quiet();
+    const now = performance.now();
+    const usage = readUsage(this.child.pid ?? 0);
+    if (usage !== null) {
+      if (Number.isNaN(oldest.cpuAtSend)) oldest.cpuAtSend = usage.cpuMs;
+      if (usage.rssMb > this.limits.memoryMb) return this.stopWith("memory", this.limits.memoryMb, usage.rssMb);
+      const used = usage.cpuMs - oldest.cpuAtSend;
+      if (used > this.limits.hangCpuMs) return this.stopWith("hang", this.limits.hangCpuMs, used);
+    } else {
+      if (this.lastPong !== null && this.lastPong.rssMb > this.limits.memoryMb)
+        return this.stopWith("memory", this.limits.memoryMb, this.lastPong.rssMb);
+      const silent = now - Math.max(oldest.sentAt, this.lastMessageAt);
+      if (silent > this.limits.fallbackHangMs) return this.stopWith("hang", this.limits.fallbackHangMs, silent);
+    }
+    if (now - oldest.sentAt > this.limits.backstopMs) return this.stopWith("hang", this.limits.backstopMs, now - oldest.sentAt);
+    this.checkIdle(now, usage);
+  }
+
+  /**
+   * The idle check: a ping, then another one an idle window later. Pongs come back in order after every earlier
+   * reply, so if both came back, the request is still pending, and the CPU time did not move between them, the
+   * subject was asleep the whole window with nothing that could wake it.
+   */
+  private checkIdle(now: number, usage: Usage | null): void {
+    if (usage !== null && !usage.sleeping) {
+      this.idle = null;
+      return;
+    }
+    if (this.idle === null) {
+      this.idle = { cpuMs: Number.NaN, at: now, secondSent: false };
+      this.write({ op: "ping", id: -1 });
+    } else if (!this.idle.secondSent && !Number.isNaN(this.idle.cpuMs) && now - this.idle.at >= this.limits.idleMs) {
+      this.idle.secondSent = true;
+      this.write({ op: "ping", id: -2 });
+    }
+  }
+
+  private ponged(message: SubjectMessage): void {
+    if (message.type !== "reply" || !message.ok) return;
+    let pong: Pong;
+    try {
+      pong = pongOf(message);
+    } catch {
+      return this.stopWith("protocol", 0, 0);
+    }
+    const usage = readUsage(this.child.pid ?? 0);
+    const cpuMs = usage?.cpuMs ?? pong.cpuMs;
+    const now = performance.now();
+    this.lastPong = { cpuMs: pong.cpuMs, rssMb: pong.rssMb, at: now };
+    const idle = this.idle;
+    if (idle === null) return;
+    if (message.id === -1) {
+      idle.cpuMs = cpuMs;
+      idle.at = now;
+      return;
+    }
+    const oldest = this.pending.values().next().value;
+    this.idle = null;
+    if (oldest !== undefined && cpuMs - idle.cpuMs < IDLE_CPU_MS && now - idle.at >= this.limits.idleMs) this.giveUp(now - oldest.sentAt);
+  }
+
+  /**
+   * Fails every pending request as never answered, and keeps the subject: it is idle, not broken, and the test's
+   * end stops the processes that held the requests.
+   */
+  private giveUp(waitedMs: number): void {
+    const stop: StopInfo = { reason: "no-answer", during: this.phase, bound: this.limits.idleMs, measured: Math.round(waitedMs) };
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.quiet();
+    for (const request of pending) request.reject(new SubjectStopped(stop));
+  }
+
+  private stopWith(reason: StopInfo["reason"], bound: number, measured: number): void {
+    if (this.stopped !== null) return;
+    this.stopped = { reason, during: this.phase, bound: Math.round(bound), measured: Math.round(measured) };
+    this.killedForStop = true;
+    this.child.kill("SIGKILL");
+    this.failPending();
+  }
+
+  private ended(code: number | null, signal: NodeJS.Signals | null): void {
+    this.quiet();
+    if (this.stopped === null || !this.killedForStop) {
+      const exit = signal !== null ? signal : `code ${String(code)}`;
+      this.stopped = OUT_OF_HEAP.test(this.stderrTail)
+        ? { reason: "memory", during: this.phase, bound: SUBJECT_HEAP_MB, measured: SUBJECT_HEAP_MB, exit }
+        : { reason: "exit", during: this.phase, bound: 0, measured: 0, exit };
+    }
+    this.failPending();
+  }
+
+  private failPending(): void {
+    const stop = this.stopped;
+    if (stop === null) return;
+    this.quiet();
+    for (const pending of this.pending.values()) pending.reject(new SubjectStopped(stop));
+    this.pending.clear();
+  }
+}
+
+/** A ping's answer, checked. */
+function pongOf(outcome: Outcome): Pong {
+  const value = outcome.ok ? outcome.value : null;
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && "$" in value && value.$ === "object") {
+    const fields = new Map(value.v);
+    const cpuMs = fields.get("cpuMs");
+    const rssMb = fields.get("rssMb");
+    if (typeof cpuMs === "number" && typeof rssMb === "number") return { cpuMs, rssMb };
+  }
+  throw new MalformedValue("a pong without cpuMs and rssMb");
+}
