@@ -110,6 +110,13 @@ export function testCodeAt(source: string, line: number): string {
 
 const basename = (file: string): string => file.slice(file.lastIndexOf("/") + 1);
 
+/** "Task N is still to do" after a one-line failure that shows a stub's TODO(task N), whoever wrapped it. */
+function withTodo(lang: Lang, message: string): string {
+  const todo = /TODO\(task (\d+)\)/.exec(message);
+  if (todo === null || message.includes("\n")) return message;
+  return `${message}\n${say(lang, { es: `La tarea ${todo[1]} aún está por hacer.`, en: `Task ${todo[1]} is still to do.` })}`;
+}
+
 /** The failure of a test that reported, in the learner's words. */
 function failureText(lang: Lang, error: RawError | undefined): string {
   if (error === undefined) return say(lang, { es: "Falló sin mensaje.", en: "It failed without a message." });
@@ -117,18 +124,14 @@ function failureText(lang: Lang, error: RawError | undefined): string {
   const failure: FailureCode = error.failure ?? "grader";
   switch (failure) {
     case "check":
+      return withTodo(lang, error.message);
     case "load":
     case "not-run":
       return error.message;
     case "subject-error": {
-      const todo = /^TODO\(task (\d+)\)$/.exec(error.message);
-      if (todo !== null)
-        return say(lang, {
-          es: `TODO(task ${todo[1]})\nLa tarea ${todo[1]} aún está por hacer.`,
-          en: `TODO(task ${todo[1]})\nTask ${todo[1]} is still to do.`,
-        });
+      if (/^TODO\(task \d+\)$/.test(error.message)) return withTodo(lang, error.message);
       const shown = error.name === "Error" || error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
-      return say(lang, { es: `Tu código lanzó un error: ${shown}`, en: `Your code threw: ${shown}` });
+      return withTodo(lang, say(lang, { es: `Tu código lanzó un error: ${shown}`, en: `Your code threw: ${shown}` }));
     }
     case "stop":
     case "grader": {

@@ -8,11 +8,16 @@
 
 /**
  * A value as it crosses the channel. JSON's own values stand for themselves (finite numbers, strings, booleans,
- * null) and arrays for arrays; every JSON object is a tagged node, so that a key of the value can never be taken
- * for a tag. Processes, references and probes cross as handles: numbers that mean something only to the subject
- * that made them.
+ * null), arrays for arrays, and a JSON object without a `$` key for a plain object. A JSON object with a `$` key
+ * is a tagged node: everything else (undefined, NaN, a Map, an error, a plain object that itself has a `$` key…).
+ * Processes and probes cross as handles: numbers that mean something only to the subject that made them.
  */
-export type Encoded = null | boolean | number | string | readonly Encoded[] | EncodedNode;
+export type Encoded = null | boolean | number | string | readonly Encoded[] | EncodedNode | PlainObject;
+
+/** A plain object whose keys are not `$`, each value encoded. */
+export interface PlainObject {
+  readonly [key: string]: Encoded;
+}
 
 export type Entries<K> = readonly (readonly [K, Encoded])[];
 

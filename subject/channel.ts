@@ -3,6 +3,7 @@
  * skipped as it streams by, never held, and reported once; so is a frame that is not a well-formed message.
  * Both ends use it: the grader reads what its subject sends, the subject reads the grader's requests.
  */
+import type { Writable } from "node:stream";
 import type { Encoded, Outcome, SubjectMessage } from "#protocol";
 import { MAX_FRAME_BYTES } from "#protocol";
 import { MalformedValue } from "./codec.ts";
@@ -14,6 +15,26 @@ export function encodeFrame(message: unknown): Buffer {
   frame.writeUInt32BE(body.length, 0);
   body.copy(frame, 4);
   return frame;
+}
+
+/**
+ * Writes frames to `stream`, several written in one go when they are sent in the same tick: a model run sends
+ * hundreds of small requests, and a write per frame would cost a system call each.
+ */
+export function frameWriter(stream: Writable): (message: unknown) => void {
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    stream.uncork();
+  };
+  return (message) => {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      process.nextTick(uncork);
+    }
+    stream.write(encodeFrame(message));
+  };
 }
 
 /** What the reader hands on: a frame's text, or a frame it skipped because it was over the limit. */

@@ -15,7 +15,7 @@ import type { ChildProcess } from "node:child_process";
 import type { Writable } from "node:stream";
 import type { FailureFields, Outcome, Pong, Request, StopInfo, SubjectMessage, SubjectPlan } from "#protocol";
 import { MAX_FRAME_BYTES } from "#protocol";
-import { encodeFrame, FrameReader, parseSubjectMessage } from "./channel.ts";
+import { FrameReader, frameWriter, parseSubjectMessage } from "./channel.ts";
 import { MalformedValue } from "./codec.ts";
 import { SUBJECT_HEAP_MB, spawnSubject } from "./sandbox.ts";
 import { readUsage, type Usage } from "./usage.ts";
@@ -73,6 +73,8 @@ const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
 /** CPU time that still counts as asleep over a whole idle window (timers of the runtime, a GC). */
 const IDLE_CPU_MS = 50;
 const TICK_MS = 100;
+/** How long a closed subject has to end by itself before it is killed. */
+const CLOSE_GRACE_MS = 1_000;
 
 export class Subject {
   /** Set once the subject has stopped; every later request fails with it. */
@@ -84,6 +86,7 @@ export class Subject {
   readonly exited: Promise<void>;
 
   private readonly child: ChildProcess;
+  private readonly writeFrame: (message: unknown) => void;
   private readonly pending = new Map<number, Pending>();
   private lastId = 0;
   private monitor: NodeJS.Timeout | null = null;
@@ -116,6 +119,8 @@ export class Subject {
       }
       this.received(message);
     });
+    const channel = this.child.stdio[3] as Writable;
+    this.writeFrame = frameWriter(channel);
     this.child.stdio[3]?.on("data", (chunk: Buffer) => reader.push(chunk));
     this.child.stdio[3]?.on("error", () => undefined);
     this.child.stdout?.on("data", (chunk: Buffer) => this.countOutput(chunk.length));
@@ -155,12 +160,14 @@ export class Subject {
     return !Array.isArray(reply) && (reply as Outcome).ok ? pongOf(reply as Outcome).cpuMs : Number.NaN;
   }
 
-  /** Stops the subject quietly (its work is done). */
+  /** Ends the subject: its channel closes, which ends a well-behaved subject at once; a second later it is killed. */
   close(): Promise<void> {
     if (this.stopped === null) this.stopped = { reason: "exit", during: this.phase, bound: 0, measured: 0, exit: "closed by the grader" };
     this.killedForStop = true;
-    this.child.kill("SIGKILL");
-    return this.exited;
+    this.failPending();
+    (this.child.stdio[3] as Writable | null | undefined)?.end();
+    const kill = setTimeout(() => this.child.kill("SIGKILL"), CLOSE_GRACE_MS).unref();
+    return this.exited.finally(() => clearTimeout(kill));
   }
 
   /** Stops the subject for something its answer showed (a value that does not decode, say). */
@@ -169,7 +176,7 @@ export class Subject {
   }
 
   private write(message: unknown): void {
-    (this.child.stdio[3] as Writable | null | undefined)?.write(encodeFrame(message));
+    this.writeFrame(message);
   }
 
   private received(message: SubjectMessage): void {
@@ -314,10 +321,8 @@ export class Subject {
 /** A ping's answer, checked. */
 function pongOf(outcome: Outcome): Pong {
   const value = outcome.ok ? outcome.value : null;
-  if (typeof value === "object" && value !== null && !Array.isArray(value) && "$" in value && value.$ === "object") {
-    const fields = new Map(value.v);
-    const cpuMs = fields.get("cpuMs");
-    const rssMb = fields.get("rssMb");
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && !("$" in value)) {
+    const { cpuMs, rssMb } = value as Record<string, unknown>;
     if (typeof cpuMs === "number" && typeof rssMb === "number") return { cpuMs, rssMb };
   }
   throw new MalformedValue("a pong without cpuMs and rssMb");

@@ -37,7 +37,9 @@ const safe = {
   MapCtor: Map,
   SetCtor: Set,
   DateCtor: Date,
+  keys: Object.keys,
   objectPrototype: Object.prototype,
+  arrayPrototype: Array.prototype,
   mapPrototype: Map.prototype,
   setPrototype: Set.prototype,
   datePrototype: Date.prototype,
@@ -90,23 +92,11 @@ function className(value: object): string {
   return typeof constructor === "function" ? safe.functionName(constructor) || "Object" : "Object";
 }
 
-/** The own data properties of `value` with string keys, enumerable ones only (accessors are not run). */
-function ownEntries(value: object): [string, unknown][] {
-  const entries: [string, unknown][] = [];
-  for (const key of safe.ownKeys(value)) {
-    if (typeof key !== "string") continue;
-    const descriptor = safe.descriptor(value, key);
-    if (descriptor === undefined || descriptor.enumerable !== true) continue;
-    entries.push([key, "value" in descriptor ? descriptor.value : GETTER]);
-  }
-  return entries;
-}
-
-const GETTER = Symbol("getter");
-
 /**
- * Encodes `value`, cutting it where it passes the limits (a `truncated` node). `special` encodes the side's handles.
- * With `refuseFunctions`, a function anywhere in the value throws instead (the grader's arguments must be data).
+ * Encodes `value`, cutting it where it passes the limits (a `truncated` node). `special` encodes the side's handles;
+ * it is asked only about objects that are not plain objects or arrays. With `refuseFunctions`, a function anywhere
+ * in the value throws instead (the grader's arguments must be data). Plain objects and arrays, most of what crosses,
+ * take the short path: a reply of the scale task holds tens of thousands of them.
  */
 export function encodeValue(value: unknown, special: SpecialEncoder, refuseFunctions = false): Encoded {
   const budget: Budget = { nodes: VALUE_LIMITS.nodes, chars: VALUE_LIMITS.chars };
@@ -122,8 +112,7 @@ export function encodeValue(value: unknown, special: SpecialEncoder, refuseFunct
       case "boolean":
         return current;
       case "number":
-        if (safe.is(current, -0)) return { $: "number", v: "-0" };
-        if (safe.isFinite(current)) return current;
+        if (safe.isFinite(current)) return current === 0 && 1 / current < 0 ? { $: "number", v: "-0" } : current;
         return { $: "number", v: current !== current ? "NaN" : current > 0 ? "Infinity" : "-Infinity" };
       case "undefined":
         return { $: "undefined" };
@@ -139,32 +128,50 @@ export function encodeValue(value: unknown, special: SpecialEncoder, refuseFunct
     const object = current as object;
     if (depth >= VALUE_LIMITS.depth) return { $: "truncated", what: "depth" };
     if (path.includes(object)) return { $: "cycle" };
-    const handle = special(object);
-    if (handle !== undefined) return handle;
     path.push(object);
-    try {
-      return encodeObject(object, depth);
-    } finally {
-      path.pop();
-    }
+    const encoded = encodeObject(object, depth);
+    path.pop();
+    return encoded;
   };
 
-  const entries = (object: object, depth: number): Entries<string> =>
-    ownEntries(object).map(([key, item]) => [cut(key, budget, 1_000), item === GETTER ? { $: "opaque", text: "getter" } : encode(item, depth + 1)]);
+  /**
+   * A plain object inline; tagged when a key is `$` (it would read as a tag) or `__proto__` (an assignment would
+   * set the prototype instead), or too long.
+   */
+  const plain = (object: object, depth: number): Encoded => {
+    const keys = safe.keys(object);
+    const out: Record<string, Encoded> = {};
+    for (const key of keys) {
+      if (key === "$" || key === "__proto__" || key.length > 1_000) return { $: "object", v: entries(object, depth) };
+      budget.chars -= key.length;
+      out[key] = encode((object as Record<string, unknown>)[key], depth + 1);
+      if (budget.nodes < 0) break;
+    }
+    return out;
+  };
+
+  const entries = (object: object, depth: number): Entries<string> => {
+    const out: (readonly [string, Encoded])[] = [];
+    for (const key of safe.keys(object)) {
+      out.push([cut(key, budget, 1_000), encode((object as Record<string, unknown>)[key], depth + 1)]);
+      if (budget.nodes < 0) break;
+    }
+    return out;
+  };
 
   const encodeObject = (object: object, depth: number): Encoded => {
-    if (safe.isArray(object)) {
+    const prototype: unknown = safe.getPrototypeOf(object);
+    if (prototype === safe.objectPrototype) return plain(object, depth);
+    if (prototype === safe.arrayPrototype && safe.isArray(object)) {
+      const array = object as unknown[];
       const items: Encoded[] = [];
-      const length = (object as unknown[]).length;
-      for (let i = 0; i < length; i++) {
-        const descriptor = safe.descriptor(object, String(i));
-        items.push(descriptor === undefined ? { $: "undefined" } : "value" in descriptor ? encode(descriptor.value, depth + 1) : { $: "opaque", text: "getter" });
-        if (budget.nodes < 0) break;
-      }
+      for (let i = 0; i < array.length && budget.nodes >= 0; i++) items.push(encode(array[i], depth + 1));
       return items;
     }
+    const handle = special(object);
+    if (handle !== undefined) return handle;
+    if (prototype === null) return { $: "object", v: entries(object, depth), nullProto: true };
     if (hasPrototype(object, safe.errorPrototype)) return encodeError(object, depth);
-    const prototype: unknown = safe.getPrototypeOf(object);
     if (prototype === safe.mapPrototype) {
       const pairs: (readonly [Encoded, Encoded])[] = [];
       safe.apply(safe.mapForEach, object, [
@@ -184,9 +191,7 @@ export function encodeValue(value: unknown, special: SpecialEncoder, refuseFunct
       return { $: "set", v: items };
     }
     if (prototype === safe.datePrototype) return { $: "date", v: safe.apply(safe.dateGetTime, object, []) as number };
-    if (prototype === safe.objectPrototype) return { $: "object", v: entries(object, depth) };
-    if (prototype === null) return { $: "object", v: entries(object, depth), nullProto: true };
-    if (hasPrototype(object, safe.mapPrototype) || hasPrototype(object, safe.setPrototype) || hasPrototype(object, safe.datePrototype))
+    if (safe.isArray(object) || hasPrototype(object, safe.mapPrototype) || hasPrototype(object, safe.setPrototype) || hasPrototype(object, safe.datePrototype))
       return { $: "opaque", text: cut(className(object), budget, 200) };
     if (safe.isView(object) || hasPrototype(object, safe.arrayBufferPrototype)) return { $: "opaque", text: cut(className(object), budget, 200) };
     return { $: "instance", class: cut(className(object), budget, 200), v: entries(object, depth) };
@@ -239,6 +244,15 @@ export function decodeValue(input: unknown, hooks: DecodeHooks): unknown {
     if (safe.isArray(value)) return value.map((item) => decode(item, depth + 1));
     if (typeof value !== "object") return fail(`unexpected ${typeof value}`);
     const node = value as { readonly $?: unknown } & Record<string, unknown>;
+    if (!Object.hasOwn(node, "$")) {
+      // A plain object. JSON.parse makes "__proto__" an own key; copied by assignment it would set the prototype.
+      const object: Record<string, unknown> = {};
+      for (const key of Object.keys(node)) {
+        if (key === "__proto__") safe.defineProperty(object, key, { value: decode(node[key], depth + 1), enumerable: true, writable: true, configurable: true });
+        else object[key] = decode(node[key], depth + 1);
+      }
+      return object;
+    }
     const props = (items: unknown): [string, unknown][] =>
       list(items, "properties").map((entry) => {
         const [key, item] = pair(entry, "properties");

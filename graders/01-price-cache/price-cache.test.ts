@@ -23,7 +23,8 @@ async function startCache(call = "PriceCache.start()", start: () => Promise<Serv
 }
 
 /** A server name drawn for this test, so that no implementation can know it in advance. */
-const drawnName = (ex: Examples): Name<Impl.PriceCacheProtocol> => GenServer.name<Impl.PriceCacheProtocol>(`PriceCache${ex.int(1, 99_999)}`);
+const drawnName = (ex: Examples): Name<Impl.PriceCacheProtocol> =>
+  GenServer.name<Impl.PriceCacheProtocol>(`PriceCache${ex.int(1, 99_999)}`);
 
 const q = (text: string): string => JSON.stringify(text);
 
@@ -86,13 +87,17 @@ gradeTask(2, () => {
     const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startCache();
     const put = await PriceCache.put.withTiming(pid, symbol, price);
-    assertEqual({ returned: put.value, atOnce: put.sync }, { returned: "ok", atOnce: true }, {
-      call: `PriceCache.put(pid, ${q(symbol)}, ${price})`,
-      note: {
-        es: 'put usa GenServer.cast, que devuelve "ok" en el acto, sin esperar al servidor (no una promesa).',
-        en: 'put uses GenServer.cast, which returns "ok" at once, without waiting for the server (not a promise).',
+    assertEqual(
+      { returned: put.value, atOnce: put.sync },
+      { returned: "ok", atOnce: true },
+      {
+        call: `PriceCache.put(pid, ${q(symbol)}, ${price})`,
+        note: {
+          es: 'put usa GenServer.cast, que devuelve "ok" en el acto, sin esperar al servidor (no una promesa).',
+          en: 'put uses GenServer.cast, which returns "ok" at once, without waiting for the server (not a promise).',
+        },
       },
-    });
+    );
     assertEqual(await Sys.getState(pid), new Map([[symbol, price]]), { call: `Sys.getState(pid)` });
   });
 

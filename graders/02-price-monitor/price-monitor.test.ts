@@ -1,49 +1,41 @@
-import { afterEach, it } from "vitest";
-import { assertEqual, captureLogs, examples, fail, gradeTask, type Text, useFakeClock } from "#grading";
-import * as PriceMonitor from "#impl/02-price-monitor/price-monitor.ts";
-import { GenServer, type LogEntry, type Pid, Process, Sys } from "#runtime";
+import { it } from "vitest";
+import { assertEqual, captureLogs, examples, fail, gradeTask, type RemoteLogEntry, subject, type Text, useFakeClock } from "#grading";
+import type * as Impl from "#impl/02-price-monitor/price-monitor.ts";
+import type { Pid } from "#runtime";
 
-type Monitor = Pid<PriceMonitor.PriceMonitorProtocol>;
-type State = PriceMonitor.PriceMonitorState;
+const PriceMonitor = subject.module<typeof Impl>();
+const { GenServer, Process, Sys } = subject.runtime;
+
+type Monitor = Pid<Impl.PriceMonitorProtocol>;
+type State = Impl.PriceMonitorState;
 
 /** The chapter's interval: the grader's own, not the implementation's constant. */
 const INTERVAL = 5000;
 
-// Installed before the clean-up below is registered, so that servers stop while the fake clock is still in place.
+// The subject's fake clock, installed before each test; after it the subject stops the test's servers, then removes it.
 const clock = useFakeClock();
-
-const started: Monitor[] = [];
-
-afterEach(async () => {
-  for (const pid of started.splice(0)) {
-    if (Process.alive(pid)) await GenServer.stop(pid).catch(() => undefined);
-  }
-});
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Starts a monitor for this test (stopped after it); a failure to start reads as the call that failed. */
+/** Starts a monitor for this test (the subject stops it after the test); a failure to start reads as the call that failed. */
 async function startMonitor(symbol: string, link = false): Promise<Monitor> {
   const call = `PriceMonitor.${link ? "startLink" : "start"}(${JSON.stringify(symbol)})`;
-  let pid: Monitor;
   try {
-    pid = await (link ? PriceMonitor.startLink(symbol) : PriceMonitor.start(symbol));
+    return await (link ? PriceMonitor.startLink(symbol) : PriceMonitor.start(symbol));
   } catch (error) {
     fail({
       es: `${call} falló: ${reasonOf(error)}\nSin un servidor en marcha no se puede comprobar nada más de esta tarea.`,
       en: `${call} failed: ${reasonOf(error)}\nWithout a running server nothing else of this task can be checked.`,
     });
   }
-  started.push(pid);
-  return pid;
 }
 
 /** The state through the exercise's own getState; a dead server or a failed call reads as what went wrong. */
 async function stateOf(pid: Monitor, when: string): Promise<State> {
   const call = `await PriceMonitor.getState(pid) // ${when}`;
-  if (!Process.alive(pid)) {
+  if (!(await Process.alive(pid))) {
     fail({
       es: `${call}\nEl servidor ya no está en marcha: terminó (o se cayó) antes de esta llamada.`,
       en: `${call}\nThe server is no longer running: it exited (or crashed) before this call.`,
@@ -62,7 +54,7 @@ async function expectState(pid: Monitor, expected: State, when: string, note?: T
   assertEqual(actual, expected, note === undefined ? { call } : { call, note });
 }
 
-const messagesOf = (logs: readonly LogEntry[], pid: Monitor): string[] =>
+const messagesOf = (logs: readonly RemoteLogEntry[], pid: Monitor): string[] =>
   logs.filter((entry) => entry.pid === pid).map((entry) => entry.message);
 
 const q = (text: string): string => JSON.stringify(text);
@@ -154,7 +146,7 @@ gradeTask(2, () => {
     const pid = await startMonitor(symbol);
     await clock().tickAsync(elapsed);
     await GenServer.stop(pid);
-    assertEqual(clock().countTimers(), 0, {
+    assertEqual(await clock().countTimers(), 0, {
       call: `PriceMonitor.start(${q(symbol)}); /* t = ${elapsed} ms */ await GenServer.stop(pid); clock.countTimers()`,
       note: {
         es: "Programa los checks con Process.sendAfter(self(), …), que muere con el proceso; no con setTimeout ni setInterval.",
@@ -169,7 +161,7 @@ gradeTask(3, () => {
     const ex = examples();
     const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startMonitor(symbol);
-    Process.send(pid, { type: "precio", price });
+    await Process.send(pid, { type: "precio", price });
     await expectState(pid, { symbol, lastPrice: price, checks: 0 }, precio(price), {
       es: 'handleInfo con { type: "precio", price } guarda price como lastPrice.',
       en: 'handleInfo with { type: "precio", price } keeps price as lastPrice.',
@@ -181,7 +173,7 @@ gradeTask(3, () => {
     const symbol = ex.symbol();
     const prices = ex.prices(ex.int(2, 4));
     const pid = await startMonitor(symbol);
-    for (const price of prices) Process.send(pid, { type: "precio", price });
+    for (const price of prices) await Process.send(pid, { type: "precio", price });
     await expectState(pid, { symbol, lastPrice: prices[prices.length - 1] ?? null, checks: 0 }, prices.map(precio).join("; "));
   });
 
@@ -190,7 +182,7 @@ gradeTask(3, () => {
     const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startMonitor(symbol);
     const logs = await captureLogs(async () => {
-      Process.send(pid, { type: "precio", price });
+      await Process.send(pid, { type: "precio", price });
       await stateOf(pid, precio(price));
     });
     assertEqual(messagesOf(logs, pid), [`[${symbol}] Nuevo precio: $${price}`], {
@@ -211,10 +203,10 @@ gradeTask(4, () => {
     const code = `Process.send(pid, { type: ${q(word)} })`;
     const pid = await startMonitor(symbol);
     const logs = await captureLogs(async () => {
-      Process.send(pid, { type: word } as never);
-      if (Process.alive(pid)) await PriceMonitor.getState(pid).catch(() => undefined);
+      await Process.send(pid, { type: word });
+      if (await Process.alive(pid)) await PriceMonitor.getState(pid).catch(() => undefined);
     });
-    assertEqual(Process.alive(pid), true, {
+    assertEqual(await Process.alive(pid), true, {
       call: `${code}; Process.alive(pid)`,
       note: {
         es: "Un mensaje desconocido no debe tumbar el servidor: añade un caso por defecto (la cláusula catch-all) en handleInfo.",
@@ -244,9 +236,10 @@ gradeTask(4, () => {
       { message: number, code: String(number), shows: String(number) },
     ];
     const pid = await startMonitor(symbol);
-    await Sys.replaceState(pid, (state) => ({ ...(state as State), lastPrice, checks }));
+    const state = (await Sys.getState(pid)) as State;
+    await Sys.replaceState(pid, { ...state, lastPrice, checks });
     const logs = await captureLogs(async () => {
-      for (const { message } of unknown) Process.send(pid, message as never);
+      for (const { message } of unknown) await Process.send(pid, message);
       await expectState(
         pid,
         { symbol, lastPrice, checks },

@@ -1,38 +1,38 @@
 import fc from "fast-check";
-import { afterEach, beforeEach, it } from "vitest";
-import { assertEqual, assertModel, captureLogs, examples, fail, gradeTask, type Text, useFakeClock } from "#grading";
-import * as Feed from "#impl/04-price-feed-handler/price-feed-handler.ts";
-import { GenServer, type LogEntry, type Pid, Probe, Process, Registry, type RegistryProtocol } from "#runtime";
+import { beforeEach, it } from "vitest";
+import {
+  assertEqual,
+  assertModel,
+  captureLogs,
+  examples,
+  fail,
+  gradeTask,
+  type RemoteLogEntry,
+  type RemoteProbe,
+  startProbe,
+  subject,
+  type Text,
+  useFakeClock,
+} from "#grading";
+import type * as Impl from "#impl/04-price-feed-handler/price-feed-handler.ts";
+import type { Pid } from "#runtime";
 
-type Handler = Pid<Feed.FeedProtocol>;
-type State = Feed.FeedState;
+const Feed = subject.module<typeof Impl>();
+const { GenServer, Registry } = subject.runtime;
+
+type Handler = Pid<Impl.FeedProtocol>;
+type State = Impl.FeedState;
 
 /** The chapter's names and times: the grader's own, not the implementation's constants. */
 const FEED_REGISTRY = "FeedRegistry";
 const HEARTBEAT = 30_000;
 
-// Installed before the clean-up below is registered, so that processes stop while the fake clock is still in place.
 const clock = useFakeClock();
 
-let registry: Pid<RegistryProtocol> | null = null;
-const handlers: Handler[] = [];
-const probes: Probe[] = [];
-
-// The chapter's Application starts the Registry before any handler; here each test gets a fresh one.
+// The chapter's Application starts the Registry before any handler; here each test gets a fresh one (the subject
+// stops it, and every process the test started, when the test ends).
 beforeEach(async () => {
-  registry = await Registry.start({ keys: "unique", name: FEED_REGISTRY });
-});
-
-afterEach(async () => {
-  // The handlers log the probes' deaths: kept off the console.
-  await captureLogs(async () => {
-    for (const probe of probes.splice(0)) if (probe.alive) probe.stop();
-    for (const pid of handlers.splice(0)) {
-      if (Process.alive(pid)) await GenServer.stop(pid).catch(() => undefined);
-    }
-  });
-  if (registry !== null && Process.alive(registry)) await GenServer.stop(registry).catch(() => undefined);
-  registry = null;
+  await Registry.start({ keys: "unique", name: FEED_REGISTRY });
 });
 
 function reasonOf(error: unknown): string {
@@ -40,7 +40,7 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Starts `symbol`'s handler for this test (stopped after it), its start-up log kept off the console. */
+/** Starts `symbol`'s handler for this test, its start-up log kept off the console. */
 async function startHandler(symbol: string): Promise<Handler> {
   const call = `PriceFeedHandler.startLink(${JSON.stringify(symbol)})`;
   let pid: Handler | null = null;
@@ -58,14 +58,7 @@ async function startHandler(symbol: string): Promise<Handler> {
       en: `${call} failed: ${reasonOf(failure)}\nWithout a running server nothing else of this task can be checked.`,
     });
   }
-  handlers.push(pid);
   return pid;
-}
-
-function startProbe(): Probe {
-  const probe = Probe.start();
-  probes.push(probe);
-  return probe;
 }
 
 /** The state through the exercise's own getState; a failed call reads as what went wrong. */
@@ -78,7 +71,7 @@ async function stateOf(symbol: string, when: string): Promise<State> {
   }
 }
 
-async function subscribe(probe: Probe, symbol: string, name: string): Promise<void> {
+async function subscribe(probe: RemoteProbe, symbol: string, name: string): Promise<void> {
   const call = `await ${name}.run(() => PriceFeedHandler.subscribe(${JSON.stringify(symbol)}))`;
   let answer: unknown;
   try {
@@ -93,10 +86,8 @@ const isTick = (message: unknown): boolean =>
   typeof message === "object" && message !== null && (message as { type?: unknown }).type === "tick";
 
 /** Takes the ticks a probe has received (already delivered: call the server first, as a barrier). */
-async function takeTicks(probe: Probe): Promise<unknown[]> {
-  const ticks = probe.messages().filter(isTick);
-  for (const _ of ticks) await probe.receive(isTick, 0);
-  return ticks;
+async function takeTicks(probe: RemoteProbe): Promise<unknown[]> {
+  return (await probe.take()).filter(isTick);
 }
 
 /** Pids in a fixed order, to compare subscriber lists as sets. */
@@ -106,7 +97,7 @@ const q = (text: string): string => JSON.stringify(text);
 
 const update = (symbol: string, price: number): string => `PriceFeedHandler.updatePrice(${q(symbol)}, ${price})`;
 
-const tick = (symbol: string, price: number, timestamp: number): Feed.Tick => ({ type: "tick", symbol, price, timestamp });
+const tick = (symbol: string, price: number, timestamp: number): Impl.Tick => ({ type: "tick", symbol, price, timestamp });
 
 const tickNote: Text = {
   es: 'Cada suscriptor recibe { type: "tick", symbol, price, timestamp } con Process.send, con timestamp = now() al procesar la actualización.',
@@ -123,7 +114,7 @@ gradeTask(1, () => {
     const symbol = examples().symbol();
     assertEqual(Feed.FEED_REGISTRY, FEED_REGISTRY, { call: "PriceFeedHandler.FEED_REGISTRY" });
     const pid = await startHandler(symbol);
-    assertEqual(GenServer.whereis(Registry.via(FEED_REGISTRY, symbol)), pid, {
+    assertEqual(await GenServer.whereis(Registry.via(FEED_REGISTRY, symbol)), pid, {
       call: `GenServer.whereis(Registry.via(FEED_REGISTRY, ${q(symbol)})) // PriceFeedHandler.startLink(${q(symbol)})`,
       note: viaNote,
     });
@@ -150,7 +141,7 @@ gradeTask(2, () => {
   it("should answer ok to subscribe and list the calling process as a subscriber", async () => {
     const symbol = examples().symbol();
     await startHandler(symbol);
-    const probe = startProbe();
+    const probe = await startProbe();
     await subscribe(probe, symbol, "probe");
     const state = await stateOf(symbol, "subscribe");
     assertEqual(sorted(state.subscribers), [String(probe.pid)], {
@@ -168,11 +159,12 @@ gradeTask(2, () => {
     // Before the first heartbeat, so that only the update happens meanwhile.
     const wait = ex.int(1, HEARTBEAT - 1);
     await startHandler(symbol);
-    const subscribers = Array.from({ length: ex.int(2, 4) }, (_, i) => ({ name: `probe${i + 1}`, probe: startProbe() }));
+    const subscribers: { name: string; probe: RemoteProbe }[] = [];
+    for (let i = 0, count = ex.int(2, 4); i < count; i++) subscribers.push({ name: `probe${i + 1}`, probe: await startProbe() });
     for (const { name, probe } of subscribers) await subscribe(probe, symbol, name);
     await clock().tickAsync(wait);
     const at = clock().now;
-    Feed.updatePrice(symbol, price);
+    await Feed.updatePrice(symbol, price);
     await stateOf(symbol, update(symbol, price));
     for (const { name, probe } of subscribers) {
       assertEqual(await takeTicks(probe), [tick(symbol, price, at)], {
@@ -197,7 +189,7 @@ gradeTask(2, () => {
         steps.push(`… ${wait} ms …`);
       }
       at = clock().now;
-      Feed.updatePrice(symbol, price);
+      await Feed.updatePrice(symbol, price);
       steps.push(update(symbol, price));
     }
     const state = await stateOf(symbol, steps.join("; "));
@@ -218,11 +210,11 @@ gradeTask(2, () => {
     const ex = examples();
     const [symbol, price] = [ex.symbol(), ex.price()];
     await startHandler(symbol);
-    const probe = startProbe();
+    const probe = await startProbe();
     await subscribe(probe, symbol, "probe");
     await subscribe(probe, symbol, "probe");
     const at = clock().now;
-    Feed.updatePrice(symbol, price);
+    await Feed.updatePrice(symbol, price);
     const state = await stateOf(symbol, update(symbol, price));
     const note: Text = {
       es: "subscribe es idempotente: si el proceso ya está suscrito, no lo añadas otra vez (el Enum.uniq del capítulo).",
@@ -248,13 +240,13 @@ gradeTask(3, () => {
   it("should drop a subscriber that dies", async () => {
     const symbol = examples().symbol();
     await startHandler(symbol);
-    const gone = startProbe();
-    const stays = startProbe();
+    const gone = await startProbe();
+    const stays = await startProbe();
     await subscribe(gone, symbol, "probe1");
     await subscribe(stays, symbol, "probe2");
     let after: State | null = null;
     await captureLogs(async () => {
-      gone.stop();
+      await gone.stop();
       after = await stateOf(symbol, "probe1.stop()");
     });
     assertEqual(sorted((after as State | null)?.subscribers ?? []), [String(stays.pid)], {
@@ -267,16 +259,16 @@ gradeTask(3, () => {
     const ex = examples();
     const [symbol, price] = [ex.symbol(), ex.price()];
     await startHandler(symbol);
-    const gone = startProbe();
-    const stays = startProbe();
+    const gone = await startProbe();
+    const stays = await startProbe();
     await subscribe(gone, symbol, "probe1");
     await subscribe(stays, symbol, "probe2");
     await captureLogs(async () => {
-      gone.stop();
+      await gone.stop();
       await stateOf(symbol, "probe1.stop()");
     });
     const at = clock().now;
-    Feed.updatePrice(symbol, price);
+    await Feed.updatePrice(symbol, price);
     await stateOf(symbol, update(symbol, price));
     assertEqual(await takeTicks(stays), [tick(symbol, price, at)], {
       call: `probe1.stop(); ${update(symbol, price)} // probe2`,
@@ -286,12 +278,12 @@ gradeTask(3, () => {
   it("should drop a subscriber that subscribed twice once it dies", async () => {
     const symbol = examples().symbol();
     await startHandler(symbol);
-    const gone = startProbe();
+    const gone = await startProbe();
     await subscribe(gone, symbol, "probe");
     await subscribe(gone, symbol, "probe");
     let after: State | null = null;
     await captureLogs(async () => {
-      gone.stop();
+      await gone.stop();
       after = await stateOf(symbol, "probe.stop()");
     });
     assertEqual((after as State | null)?.subscribers, [], {
@@ -304,7 +296,7 @@ gradeTask(3, () => {
 gradeTask(4, () => {
   /** The heartbeat's log lines (level and text) while `fn` runs. */
   async function heartbeatLogs(pid: Handler, fn: () => Promise<unknown>): Promise<{ level: string; message: string }[]> {
-    const logs: LogEntry[] = await captureLogs(fn);
+    const logs: RemoteLogEntry[] = await captureLogs(fn);
     return logs.filter((entry) => entry.pid === pid).map(({ level, message }) => ({ level, message }));
   }
 
@@ -354,7 +346,7 @@ gradeTask(4, () => {
       },
     );
     await GenServer.stop(pid);
-    assertEqual(clock().countTimers(), 0, {
+    assertEqual(await clock().countTimers(), 0, {
       call: "await GenServer.stop(pid); clock.countTimers()",
       note: {
         es: "Usa Process.sendAfter(self(), …), cuyo timer muere con el proceso; no setTimeout ni setInterval.",
@@ -370,7 +362,7 @@ gradeTask(4, () => {
     const updatedAt = ex.int(0, 2) * HEARTBEAT;
     const pid = await startHandler(symbol);
     await heartbeatLogs(pid, () => clock().tickAsync(updatedAt));
-    Feed.updatePrice(symbol, price);
+    await Feed.updatePrice(symbol, price);
     await stateOf(symbol, update(symbol, price));
     const lines = await heartbeatLogs(pid, () => clock().tickAsync(2 * HEARTBEAT));
     assertEqual(levels(lines), ["debug", "debug"], {
@@ -390,7 +382,7 @@ gradeTask(4, () => {
     const age = 3 * HEARTBEAT - updatedAt;
     const pid = await startHandler(symbol);
     await clock().tickAsync(updatedAt);
-    Feed.updatePrice(symbol, price);
+    await Feed.updatePrice(symbol, price);
     await stateOf(symbol, update(symbol, price));
     const lines = await heartbeatLogs(pid, () => clock().tickAsync(age));
     assertEqual(levels(lines), ["debug", "debug", "error"], {
@@ -410,7 +402,7 @@ gradeTask(4, () => {
 gradeTask(5, () => {
   const PROBES = 4;
   type Model = { subscribed: Set<number>; dead: Set<number> };
-  type Real = { probes: Probe[] };
+  type Real = { probes: RemoteProbe[] };
 
   /** The commands of a model run on `symbol`'s handler. */
   function commandsFor(symbol: string): fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] {
@@ -420,7 +412,7 @@ gradeTask(5, () => {
       (i): fc.AsyncCommand<Model, Real> => ({
         check: (model) => !model.dead.has(i),
         run: async (model, real) => {
-          const probe = real.probes[i] as Probe;
+          const probe = real.probes[i] as RemoteProbe;
           assertEqual(await probe.run(() => Feed.subscribe(symbol)), "ok", { call: subscribeCode(i) });
           model.subscribed.add(i);
         },
@@ -432,7 +424,7 @@ gradeTask(5, () => {
       (i): fc.AsyncCommand<Model, Real> => ({
         check: (model) => !model.dead.has(i),
         run: async (model, real) => {
-          (real.probes[i] as Probe).stop("shutdown");
+          await (real.probes[i] as RemoteProbe).stop("shutdown");
           model.dead.add(i);
           model.subscribed.delete(i);
         },
@@ -447,9 +439,9 @@ gradeTask(5, () => {
         check: () => true,
         run: async (model, real) => {
           const at = clock().now;
-          Feed.updatePrice(symbol, price);
+          await Feed.updatePrice(symbol, price);
           const state = await Feed.getState(symbol);
-          const live = [...model.subscribed].sort().map((i) => String((real.probes[i] as Probe).pid));
+          const live = [...model.subscribed].sort().map((i) => String((real.probes[i] as RemoteProbe).pid));
           assertEqual(sorted(state.subscribers), live.sort(), {
             call: `(await PriceFeedHandler.getState(${q(symbol)})).subscribers // ${real.probes.map((probe, n) => `probe${n} = ${String(probe.pid)}`).join(", ")}`,
             note: { es: "Solo los suscriptores vivos, cada uno una vez.", en: "Only the live subscribers, each one once." },
@@ -474,12 +466,13 @@ gradeTask(5, () => {
       assertModel<Model, Real>({
         setup: async () => {
           const handler = await startHandler(symbol);
-          const real: Real = { probes: Array.from({ length: PROBES }, () => Probe.start()) };
+          const real: Real = { probes: [] };
+          for (let i = 0; i < PROBES; i++) real.probes.push(await startProbe());
           return {
             model: { subscribed: new Set(), dead: new Set() },
             real,
             cleanup: async () => {
-              for (const probe of real.probes) if (probe.alive) probe.stop();
+              for (const probe of real.probes) if (await probe.alive()) await probe.stop();
               await captureLogs(() => GenServer.stop(handler).catch(() => undefined));
             },
           };

@@ -1,33 +1,43 @@
 import fc from "fast-check";
-import { afterEach, it } from "vitest";
-import { assertEqual, assertModel, assertRejects, type Examples, examples, gradeTask, type Text, t, useFakeClock } from "#grading";
-import * as RateLimiter from "#impl/05-rate-limiter/rate-limiter.ts";
-import { GenServer, type Pid, StartError } from "#runtime";
+import { it } from "vitest";
+import {
+  assertEqual,
+  assertModel,
+  assertRejects,
+  type Examples,
+  examples,
+  type FakeClock,
+  gradeTask,
+  StartError,
+  subject,
+  type Text,
+  t,
+  useFakeClock,
+} from "#grading";
+import type * as Impl from "#impl/05-rate-limiter/rate-limiter.ts";
+import type { Pid } from "#runtime";
 import { type CheckResult, LimiterModel } from "./model.ts";
+
+const RateLimiter = subject.module<typeof Impl>();
+const { GenServer } = subject.runtime;
 
 // Every example value (keys, limits, windows, intervals, how many requests) is drawn from the grading seed with
 // examples(): a fresh seed shows the implementation examples nobody could know in advance, so canned answers fail.
 // The deliberate edge cases stay literal: the exact boundaries t0 + windowMs - 1 and t0 + windowMs, limit 1, the
 // invalid options and keys, and "__proto__"-like keys.
 
-type Limiter = Pid<RateLimiter.RateLimiterProtocol>;
-type Options = RateLimiter.RateLimiterOptions;
-type Clock = ReturnType<ReturnType<typeof useFakeClock>>;
+type Limiter = Pid<Impl.RateLimiterProtocol>;
+type Options = Impl.RateLimiterOptions;
+type Clock = FakeClock;
 
-const LIMITER_NAME = GenServer.name<RateLimiter.RateLimiterProtocol>("RateLimiterUnderTest");
+const LIMITER_NAME = GenServer.name<Impl.RateLimiterProtocol>("RateLimiterUnderTest");
 /** A cleanup interval no test reaches, for tasks that come before cleanup. */
 const NO_CLEANUP = 3_600_000;
 
-const started: Limiter[] = [];
-
-/** Stops a limiter if it is still alive; a grader's clean-up never fails a test. */
+/** Stops a limiter if it is still alive, between two runs of a model (the subject stops the rest after each test). */
 async function stopQuietly(pid: Limiter): Promise<void> {
-  if (GenServer.whereis(pid) !== null) await GenServer.stop(pid).catch(() => undefined);
+  if ((await GenServer.whereis(pid)) !== null) await GenServer.stop(pid).catch(() => undefined);
 }
-
-afterEach(async () => {
-  for (const pid of started.splice(0)) await stopQuietly(pid);
-});
 
 function optionsText(options: Options): string {
   const parts = Object.entries(options).map(
@@ -36,10 +46,8 @@ function optionsText(options: Options): string {
   return `{ ${parts.join(", ")} }`;
 }
 
-async function startLimiter(options: Options): Promise<Limiter> {
-  const pid = await RateLimiter.start(options);
-  started.push(pid);
-  return pid;
+function startLimiter(options: Options): Promise<Limiter> {
+  return RateLimiter.start(options);
 }
 
 /** The prefixes of drawn keys, so that they read like what a service limits ("ip:4821", "api:77"). */
@@ -114,11 +122,11 @@ async function assertBadOption(clock: Clock, option: "limit" | "windowMs" | "cle
         en: `${option} must be a positive integer. Validate in init and return stop(new RangeError("… ${option} … ${shown}")): start fails with a StartError carrying that error.`,
       },
     });
-    assertEqual(GenServer.whereis(LIMITER_NAME), null, {
+    assertEqual(await GenServer.whereis(LIMITER_NAME), null, {
       call: `GenServer.whereis("RateLimiterUnderTest") // ${t({ es: "después de", en: "after" })} ${call}`,
       note: { es: "Un start que falla no debe dejar ningún proceso vivo.", en: "A failed start must leave no process alive." },
     });
-    assertEqual(clock.countTimers(), 0, {
+    assertEqual(await clock.countTimers(), 0, {
       call: `clock.countTimers() // ${t({ es: "después de", en: "after" })} ${call}`,
       note: {
         es: "Un start que falla no debe dejar timers: valida las opciones antes de programar la limpieza.",
@@ -151,7 +159,7 @@ gradeTask(1, () => {
       cleanupIntervalMs: NO_CLEANUP,
       name: LIMITER_NAME,
     });
-    assertEqual(GenServer.whereis(LIMITER_NAME), limiter, {
+    assertEqual(await GenServer.whereis(LIMITER_NAME), limiter, {
       call: `GenServer.whereis("RateLimiterUnderTest")`,
       note: {
         es: "Pasa { name } a GenServer.start cuando viene en las opciones.",
@@ -219,10 +227,10 @@ gradeTask(1, () => {
     const limiter = await startLimiter({ limit: ex.int(1, 20), windowMs: drawWindow(ex), name: LIMITER_NAME });
     for (const key of drawKeys(ex, ex.int(1, 4))) await RateLimiter.check(limiter, key);
     await RateLimiter.stop(limiter);
-    assertEqual(GenServer.whereis(LIMITER_NAME), null, {
+    assertEqual(await GenServer.whereis(LIMITER_NAME), null, {
       call: `GenServer.whereis("RateLimiterUnderTest") // ${t({ es: "después de", en: "after" })} RateLimiter.stop(limiter)`,
     });
-    assertEqual(clock().countTimers(), 0, {
+    assertEqual(await clock().countTimers(), 0, {
       call: `clock.countTimers() // ${t({ es: "después de", en: "after" })} RateLimiter.stop(limiter)`,
       note: {
         es: "Usa Process.sendAfter(self(), …) para la limpieza, no setInterval: un timer dirigido al proceso muere con él.",
@@ -311,8 +319,8 @@ gradeTask(3, () => {
     const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs: NO_CLEANUP });
     // t0 lands at a drawn phase of the clock, never a multiple of windowMs: a window aligned to the clock ends early.
     const phase = ex.int(1, windowMs - 1);
-    await clock().tickAsync((((phase - Date.now()) % windowMs) + windowMs) % windowMs);
-    await expectChecks(limiter, key, oks(limit), windowNote, `t0 = Date.now() = ${Date.now()}, limit = ${limit}`);
+    await clock().tickAsync((((phase - clock().now) % windowMs) + windowMs) % windowMs);
+    await expectChecks(limiter, key, oks(limit), windowNote, `t0 = Date.now() = ${clock().now}, limit = ${limit}`);
     await clock().tickAsync(windowMs - 1);
     await expectChecks(limiter, key, ["rate_limited"], windowNote, `t0 + ${windowMs - 1}, windowMs = ${windowMs}`);
     await clock().tickAsync(1);
@@ -660,7 +668,7 @@ gradeTask(6, () => {
     await RateLimiter.check(limiter, drawKey(ex));
     await clock().tickAsync(2 * cleanupIntervalMs);
     await RateLimiter.stop(limiter);
-    assertEqual(clock().countTimers(), 0, {
+    assertEqual(await clock().countTimers(), 0, {
       call: `clock.countTimers() // ${t({ es: "después de dos limpiezas y", en: "after two cleanups and" })} RateLimiter.stop(limiter)`,
       note: {
         es: "Usa Process.sendAfter(self(), …), no setInterval ni setTimeout: un timer dirigido al proceso muere con él.",
@@ -797,7 +805,7 @@ function modelRun(clock: () => Clock, options: { withCleanup: boolean }) {
   return {
     setup: async () => {
       const limiter = await startLimiter({ limit, windowMs, cleanupIntervalMs });
-      const model = new LimiterModel({ limit, windowMs, cleanupIntervalMs, now: Date.now() });
+      const model = new LimiterModel({ limit, windowMs, cleanupIntervalMs, now: clock().now });
       return { model, real: { limiter, clock: clock() }, cleanup: () => stopQuietly(limiter) };
     },
     commands,

@@ -1,6 +1,6 @@
 import { beforeEach } from "vitest";
 import type { Outcome } from "#protocol";
-import { currentSession } from "./lifecycle.ts";
+import { currentSession } from "./session.ts";
 
 /** The default fake `now`: neither 0 nor a round number, so code that assumes either is caught. */
 export const DEFAULT_NOW = 1_700_000_000_123;

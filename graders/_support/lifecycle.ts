@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, expect, inject } from "vitest";
 import type { GradingSettings, SubjectPlan, TestObservation } from "#protocol";
 import { exerciseOfGraderFile, OBSERVATION_KEY, PLANS_KEY, SETTINGS_KEY, slotOfGraderFile } from "#protocol";
 import { SubjectStopped } from "../../subject/client.ts";
-import { Session } from "./session.ts";
+import { Session, setCurrentSession } from "./session.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -25,12 +25,9 @@ const file = expect.getState().testPath ?? "";
 const exercise = exerciseOfGraderFile(file);
 const plan = inject(PLANS_KEY)[slotOfGraderFile(file)];
 if (plan === undefined) throw new Error(`grading: no subject plan for ${file}`);
+// This file runs again before each grader file, even where vitest reuses a worker for several files.
 const session = new Session(plan, exercise, plan.modules[exercise] ?? []);
-
-/** This grader file's session with its subject. */
-export function currentSession(): Session {
-  return session;
-}
+setCurrentSession(session);
 
 beforeEach(async () => {
   await session.beginTest();

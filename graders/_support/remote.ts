@@ -122,6 +122,7 @@ function explainedMessage(node: Extract<EncodedNode, { $: "error" }>, message: s
 
 /** Decodes what a subject sent; `pids` keeps one stand-in per handle for the subject's life. */
 export function decodeFromSubject(value: Encoded, pids: Map<number, RemotePid>, probe: (h: number, pid: RemotePid) => unknown): unknown {
+  if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return value;
   const hooks: DecodeHooks = {
     pid(h, text) {
       let pid = pids.get(h);
@@ -158,6 +159,13 @@ function classNamed(name: string): { prototype: object } {
 
 /** Encodes an argument for the subject: stand-ins become handles again; functions do not cross. */
 export function encodeForSubject(value: unknown): Encoded {
+  // Most arguments are strings and plain numbers, which stand for themselves.
+  if (
+    typeof value === "string" ||
+    typeof value === "boolean" ||
+    (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0))
+  )
+    return value;
   return encodeValue(
     value,
     (object) => {

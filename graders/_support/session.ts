@@ -28,6 +28,18 @@ const MAX_LOST_MS = 30_000;
 const MAX_LINES = 200;
 const MAX_LINE = 1_000;
 
+let current: Session | null = null;
+
+/** The session of the grader file that runs now (set by the graders' setup file, graders/_support/lifecycle.ts). */
+export function currentSession(): Session {
+  if (current === null) throw new Error("grading: no subject session (is graders/_support/lifecycle.ts the setup file?)");
+  return current;
+}
+
+export function setCurrentSession(session: Session): void {
+  current = session;
+}
+
 /** The implementation could not be loaded: no test of the file can run. */
 export class LoadFailed extends Error implements FailureFields {
   override readonly name = "LoadFailed";
@@ -164,7 +176,7 @@ export class Session {
       subject.protocolViolation();
       throw new SubjectStopped(subject.stopped as StopInfo);
     }
-    calls.forEach((call, i) => call.settle(outcomes[i] as Outcome));
+    for (const [i, call] of calls.entries()) call.settle(outcomes[i] as Outcome);
     return after - before;
   }
 

@@ -12,8 +12,8 @@
 
 import type { CallTarget, Outcome, RuntimeFunction } from "#protocol";
 import type * as Runtime from "#runtime";
-import { currentSession } from "./lifecycle.ts";
 import { encodeForSubject, RemoteHandle, RemoteVia } from "./remote.ts";
+import { currentSession } from "./session.ts";
 
 /** A function of the subject: asynchronous, and with `withTiming` to learn whether it answered at once. */
 export type RemoteFunction<A extends readonly unknown[], R> = ((...args: A) => Promise<Awaited<R>>) & {
