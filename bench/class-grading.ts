@@ -90,6 +90,13 @@ function problems(learner: LearnerResult, byName: ReadonlyMap<string, LearnerRes
       const expected = control?.tasks.find((candidate) => candidate.n === task.n)?.points;
       if (task.points !== expected) found.push(`task ${task.n}: ${task.points}, ${outcome.earnsAs} earned ${String(expected)}`);
     }
+  } else if ("sameAsBase" in outcome || "atMostBase" in outcome) {
+    // Its base is a solution (which earns every point, as the solutions of this run show) or a stub (none).
+    for (const task of own.tasks) {
+      const base = fixture.base === "solution" ? task.max : 0;
+      if ("sameAsBase" in outcome ? task.points !== base : task.points > base)
+        found.push(`task ${task.n}: ${task.points}, its base (${fixture.base}) earns ${base}`);
+    }
   } else if ("loses" in outcome) {
     for (const n of outcome.loses) {
       const task = own.tasks.find((candidate) => candidate.n === n);

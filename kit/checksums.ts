@@ -1,7 +1,7 @@
 /**
- * Tamper evidence: the SHA-256 of every file that decides a grade (graders/, runtime/ without its tests, the kit's
- * code and configuration, the workflows), kept in kit/checksums.json, and the comparison of a copy of the kit with
- * it. The local verdict is evidence, not a lock: whoever grades officially uses their own copy of the kit.
+ * Tamper evidence: the SHA-256 of every file that decides a grade (graders/, protocol/, subject/, runtime/ without
+ * its tests, the kit's code and configuration, the workflows), kept in kit/checksums.json, and the comparison of a
+ * copy of the kit with it. The local verdict is evidence, not a lock: whoever grades officially uses their own copy of the kit.
  *
  * CLI: `--write` regenerates kit/checksums.json (`npm run checksums`); `--check [DIR]` compares DIR (default: this
  * kit) with this kit's manifest, prints the verdict and exits 0 when it matches, 1 when it differs, 2 on bad usage.
@@ -50,6 +50,8 @@ export interface KitVerdict {
 /** Folders walked whole (a file a learner adds shows up), relative to the kit's root, with what they leave out. */
 const trackedDirs: readonly { readonly dir: string; readonly skip: readonly string[]; readonly only?: RegExp }[] = [
   { dir: "graders", skip: [] },
+  { dir: "protocol", skip: [] },
+  { dir: "subject", skip: [] },
   { dir: "runtime", skip: ["runtime/test"] },
   { dir: "kit", skip: ["kit/test", MANIFEST_PATH] },
   // GitHub runs only these from .github/workflows.

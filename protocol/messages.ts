@@ -95,9 +95,14 @@ export type Request = { readonly id: number } & (
       readonly modules: readonly string[];
     }
   | ({
-      /** Calls a function; with `within`, inside that probe, so that `self()` is the probe. */
+      /**
+       * Calls a function; with `within`, inside that probe, so that `self()` is the probe; with `keep`, the subject
+       * also holds on to the object it returned, so that the grader can read it again later, or change it, as a
+       * caller in the subject would (does a later call change an answer already given?).
+       */
       readonly op: "call";
       readonly within?: number;
+      readonly keep?: true;
     } & CallBody)
   | {
       /** Calls one function after the other, each after the previous one settled. */
@@ -109,6 +114,8 @@ export type Request = { readonly id: number } & (
   | { readonly op: "clock"; readonly action: "run-all" | "count" | "uninstall" }
   | { readonly op: "logs"; readonly action: "start" }
   | { readonly op: "logs"; readonly action: "take"; readonly capture: number }
+  | { readonly op: "held"; readonly action: "read"; readonly held: number }
+  | { readonly op: "held"; readonly action: "set"; readonly held: number; readonly path: readonly (string | number)[]; readonly value: Encoded }
   | { readonly op: "probe"; readonly action: "start" }
   | { readonly op: "probe"; readonly action: "messages" | "take" | "alive"; readonly probe: number }
   | { readonly op: "probe"; readonly action: "stop"; readonly probe: number; readonly reason: Encoded }
@@ -124,9 +131,9 @@ export type Request = { readonly id: number } & (
 
 export type RequestOp = Request["op"];
 
-/** A call's outcome. `sync`: the function returned a value, not a promise. */
+/** A call's outcome. `sync`: the function returned a value, not a promise; `held`: the handle of a kept object. */
 export type Outcome =
-  | { readonly ok: true; readonly value: Encoded; readonly sync: boolean }
+  | { readonly ok: true; readonly value: Encoded; readonly sync: boolean; readonly held?: number }
   | { readonly ok: false; readonly error: Encoded; readonly sync: boolean };
 
 /** What a subject sends its grader. */

@@ -129,7 +129,12 @@ function outcome(item: unknown): Outcome {
   const fields = item as Record<string, unknown>;
   const sync = fields.sync === true;
   // The values themselves are checked when decoded.
-  if (fields.ok === true && "value" in fields) return { ok: true, value: fields.value as Encoded, sync };
+  if (fields.ok === true && "value" in fields) {
+    const held = fields.held;
+    if (held === undefined) return { ok: true, value: fields.value as Encoded, sync };
+    if (typeof held === "number" && Number.isSafeInteger(held) && held > 0) return { ok: true, value: fields.value as Encoded, sync, held };
+    throw new MalformedValue("a held handle that is not a positive integer");
+  }
   if (fields.ok === false && "error" in fields) return { ok: false, error: fields.error as Encoded, sync };
   throw new MalformedValue("an outcome without a value or an error");
 }

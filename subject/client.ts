@@ -27,8 +27,10 @@ export interface SubjectLimits {
   readonly idleMs: number;
   /** Resident memory, in MB. */
   readonly memoryMb: number;
-  /** What a test may print (console lines and raw writes together), in MB. */
+  /** What a test may print through console, in MB. */
   readonly outputMb: number;
+  /** What a subject may write straight to stderr in its whole life, in MB. */
+  readonly stderrMb: number;
   /** Without a reading from outside: wall time a request may go without an answer nor a ping answered. */
   readonly fallbackHangMs: number;
   /** Whatever else happens, the longest a request waits, in wall time. */
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: SubjectLimits = {
   idleMs: 2_000,
   memoryMb: 768,
   outputMb: 16,
+  stderrMb: 64,
   fallbackHangMs: 10_000,
   backstopMs: 120_000,
 };
@@ -81,8 +84,10 @@ export class Subject {
   stopped: StopInfo | null = null;
   /** Whether a stop now happens while the implementation loads or during a test (set by the caller). */
   phase: "load" | "test" = "load";
-  /** Output of the current test so far, in bytes (the caller resets it per test). */
+  /** What the current test printed through console so far, in characters (the caller resets it per test). */
   printed = 0;
+  /** What the subject wrote straight to stderr, in bytes: it comes apart from the channel, so it counts for the subject. */
+  private stderrBytes = 0;
   readonly exited: Promise<void>;
 
   private readonly child: ChildProcess;
@@ -123,10 +128,10 @@ export class Subject {
     this.writeFrame = frameWriter(channel);
     this.child.stdio[3]?.on("data", (chunk: Buffer) => reader.push(chunk));
     this.child.stdio[3]?.on("error", () => undefined);
-    this.child.stdout?.on("data", (chunk: Buffer) => this.countOutput(chunk.length));
     this.child.stderr?.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString("latin1")).slice(-8_192);
-      this.countOutput(chunk.length);
+      this.stderrBytes += chunk.length;
+      if (this.stderrBytes > this.limits.stderrMb * 1048576) this.stopWith("output", this.limits.stderrMb, this.stderrBytes / 1048576);
     });
     this.exited = new Promise((resolve) => {
       this.child.on("exit", (code, signal) => {
@@ -204,8 +209,8 @@ export class Subject {
     }
   }
 
-  private countOutput(bytes: number): void {
-    this.printed += bytes;
+  private countOutput(characters: number): void {
+    this.printed += characters;
     if (this.printed > this.limits.outputMb * 1048576) this.stopWith("output", this.limits.outputMb, this.printed / 1048576);
   }
 

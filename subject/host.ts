@@ -208,20 +208,38 @@ function resolveTarget(target: CallTarget): (...args: unknown[]) => unknown {
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 
-/** Runs `fn`, and settles with what it returned or threw, noting whether it answered at once. */
-async function outcomeOf(fn: () => unknown): Promise<Outcome> {
+/**
+ * Runs `fn`, and settles with what it returned or threw, noting whether it answered at once; with `keep`, an object
+ * it returned is also held, by handle.
+ */
+async function outcomeOf(fn: () => unknown, keep = false): Promise<Outcome> {
   let result: unknown;
+  let sync = true;
   try {
     result = fn();
+    if (isThenable(result)) {
+      sync = false;
+      result = await result;
+    }
   } catch (error) {
-    return { ok: false, error: encode(error), sync: true };
+    return { ok: false, error: encode(error), sync };
   }
-  if (!isThenable(result)) return { ok: true, value: encode(result), sync: true };
-  try {
-    return { ok: true, value: encode(await result), sync: false };
-  } catch (error) {
-    return { ok: false, error: encode(error), sync: false };
+  const value = encode(result);
+  return keep && typeof result === "object" && result !== null ? { ok: true, value, sync, held: handleFor(result) } : { ok: true, value, sync };
+}
+
+/** Sets the property at `path` of a held object, as a caller holding it would. */
+function setHeld(h: number, path: readonly (string | number)[], value: unknown): null {
+  let target: unknown = handles.get(h);
+  if (target === undefined) throw new Error(`subject: nothing held under ${h}`);
+  for (const key of path.slice(0, -1)) {
+    if (typeof target !== "object" || target === null || !Object.hasOwn(target, key)) throw new Error(`subject: no ${String(key)} in the held value`);
+    target = (target as Record<string | number, unknown>)[key];
   }
+  const last = path.at(-1);
+  if (last === undefined || typeof target !== "object" || target === null) throw new Error("subject: nothing to set in the held value");
+  (target as Record<string | number, unknown>)[last] = value;
+  return null;
 }
 
 function callOf(body: CallBody, within: Runtime.Probe | null): () => unknown {
@@ -276,7 +294,16 @@ async function answer(request: Request): Promise<Outcome | readonly Outcome[]> {
     case "load":
       return outcomeOf(() => load(request.modules));
     case "call":
-      return outcomeOf(callOf(request, request.within === undefined ? null : probeOf(request.within)));
+      return outcomeOf(callOf(request, request.within === undefined ? null : probeOf(request.within)), request.keep === true);
+    case "held":
+      return outcomeOf(() => {
+        if (request.action === "read") {
+          const held = handles.get(request.held);
+          if (held === undefined) throw new Error(`subject: nothing held under ${request.held}`);
+          return held;
+        }
+        return setHeld(request.held, request.path, decode(request.value));
+      });
     case "batch": {
       const outcomes: Outcome[] = [];
       for (const body of request.calls) outcomes.push(await outcomeOf(callOf(body, null)));

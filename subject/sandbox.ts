@@ -37,10 +37,14 @@ export function sandboxEnv(): Record<string, string> {
   return env;
 }
 
-/** Starts the subject process of `plan`: stdin closed, stdout and stderr piped, the channel on fd 3. */
+/**
+ * Starts the subject process of `plan`, the channel on fd 3. What the code prints through console reaches the
+ * grader on the channel; what it writes straight to stdout goes nowhere (the null device, at no cost); stderr is
+ * read, for V8's own last words when it runs out of memory.
+ */
 export function spawnSubject(plan: SubjectPlan): ChildProcess {
   return spawn(process.execPath, [...sandboxFlags([plan.shared, plan.impl]), join(plan.shared, "host.mjs"), plan.impl], {
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
     env: sandboxEnv(),
     windowsHide: true,
   });

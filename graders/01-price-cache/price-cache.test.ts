@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { it } from "vitest";
-import { assertEqual, assertModel, assertRejects, type Examples, examples, fail, gradeTask, StartError, subject, t } from "#grading";
+import { assertEqual, assertModel, assertRejects, type Examples, examples, gradeTask, StartError, startServer, subject, t } from "#grading";
 import type * as Impl from "#impl/01-price-cache/price-cache.ts";
 import type { Name, Pid } from "#runtime";
 
@@ -9,17 +9,9 @@ const { GenServer, Process, Sys } = subject.runtime;
 
 type Server = Pid<Impl.PriceCacheProtocol>;
 
-/** Starts a cache for this test (the subject stops it after the test); a failure to start reads as the call that failed. */
-async function startCache(call = "PriceCache.start()", start: () => Promise<Server> = () => PriceCache.start()): Promise<Server> {
-  try {
-    return await start();
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    fail({
-      es: `${call} falló: ${reason}\nSin un servidor en marcha no se puede comprobar nada más de esta tarea.`,
-      en: `${call} failed: ${reason}\nWithout a running server nothing else of this task can be checked.`,
-    });
-  }
+/** Starts a cache for this test (the subject stops it after the test). */
+function startCache(call = "PriceCache.start()", start: () => Promise<Server> = () => PriceCache.start()): Promise<Server> {
+  return startServer(call, start);
 }
 
 /** A server name drawn for this test, so that no implementation can know it in advance. */

@@ -1,5 +1,16 @@
 import { it } from "vitest";
-import { assertEqual, captureLogs, examples, fail, gradeTask, type RemoteLogEntry, subject, type Text, useFakeClock } from "#grading";
+import {
+  assertEqual,
+  captureLogs,
+  examples,
+  fail,
+  gradeTask,
+  type RemoteLogEntry,
+  startServer,
+  subject,
+  type Text,
+  useFakeClock,
+} from "#grading";
 import type * as Impl from "#impl/02-price-monitor/price-monitor.ts";
 import type { Pid } from "#runtime";
 
@@ -19,17 +30,10 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Starts a monitor for this test (the subject stops it after the test); a failure to start reads as the call that failed. */
-async function startMonitor(symbol: string, link = false): Promise<Monitor> {
+/** Starts a monitor for this test (the subject stops it after the test). */
+function startMonitor(symbol: string, link = false): Promise<Monitor> {
   const call = `PriceMonitor.${link ? "startLink" : "start"}(${JSON.stringify(symbol)})`;
-  try {
-    return await (link ? PriceMonitor.startLink(symbol) : PriceMonitor.start(symbol));
-  } catch (error) {
-    fail({
-      es: `${call} falló: ${reasonOf(error)}\nSin un servidor en marcha no se puede comprobar nada más de esta tarea.`,
-      en: `${call} failed: ${reasonOf(error)}\nWithout a running server nothing else of this task can be checked.`,
-    });
-  }
+  return startServer(call, () => (link ? PriceMonitor.startLink(symbol) : PriceMonitor.start(symbol)));
 }
 
 /** The state through the exercise's own getState; a dead server or a failed call reads as what went wrong. */

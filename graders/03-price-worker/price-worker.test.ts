@@ -1,5 +1,5 @@
 import { beforeEach, it } from "vitest";
-import { assertEqual, assertRejects, ExitError, examples, fail, gradeTask, StartError, subject, type Text, t } from "#grading";
+import { assertEqual, assertRejects, ExitError, examples, fail, gradeTask, StartError, startServer, subject, type Text, t } from "#grading";
 import type * as Impl from "#impl/03-price-worker/price-worker.ts";
 import type { Pid, SupervisorProtocol } from "#runtime";
 
@@ -22,26 +22,13 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Starts `symbol`'s worker for this test (the subject stops it after the test); a failure to start reads as the call that failed. */
-async function startWorker(symbol: string): Promise<Worker> {
-  const call = `PriceWorker.startLink(${JSON.stringify(symbol)})`;
-  try {
-    return await PriceWorker.startLink(symbol);
-  } catch (error) {
-    fail({
-      es: `${call} falló: ${reasonOf(error)}\nSin un worker en marcha no se puede comprobar nada más de esta tarea.`,
-      en: `${call} failed: ${reasonOf(error)}\nWithout a running worker nothing else of this task can be checked.`,
-    });
-  }
+/** Starts `symbol`'s worker for this test (the subject stops it after the test). */
+function startWorker(symbol: string): Promise<Worker> {
+  return startServer(`PriceWorker.startLink(${JSON.stringify(symbol)})`, () => PriceWorker.startLink(symbol));
 }
 
-async function startSupervised(sup: Pid<SupervisorProtocol>, symbol: string): Promise<Pid> {
-  const call = `PriceWorker.startWorker(supervisor, ${JSON.stringify(symbol)})`;
-  try {
-    return await PriceWorker.startWorker(sup, symbol);
-  } catch (error) {
-    fail({ es: `${call} falló: ${reasonOf(error)}`, en: `${call} failed: ${reasonOf(error)}` });
-  }
+function startSupervised(sup: Pid<SupervisorProtocol>, symbol: string): Promise<Pid> {
+  return startServer(`PriceWorker.startWorker(supervisor, ${JSON.stringify(symbol)})`, () => PriceWorker.startWorker(sup, symbol));
 }
 
 /** The pid registered under `symbol`, as the runtime sees it. */

@@ -10,6 +10,7 @@ import {
   type RemoteLogEntry,
   type RemoteProbe,
   startProbe,
+  startServer,
   subject,
   type Text,
   useFakeClock,
@@ -42,23 +43,16 @@ function reasonOf(error: unknown): string {
 
 /** Starts `symbol`'s handler for this test, its start-up log kept off the console. */
 async function startHandler(symbol: string): Promise<Handler> {
-  const call = `PriceFeedHandler.startLink(${JSON.stringify(symbol)})`;
-  let pid: Handler | null = null;
-  let failure: unknown = null;
+  let started = { error: null } as { readonly pid: Handler } | { readonly error: unknown };
   await captureLogs(async () => {
     try {
-      pid = await Feed.startLink(symbol);
+      started = { pid: await startServer(`PriceFeedHandler.startLink(${JSON.stringify(symbol)})`, () => Feed.startLink(symbol)) };
     } catch (error) {
-      failure = error;
+      started = { error };
     }
   });
-  if (pid === null) {
-    fail({
-      es: `${call} falló: ${reasonOf(failure)}\nSin un servidor en marcha no se puede comprobar nada más de esta tarea.`,
-      en: `${call} failed: ${reasonOf(failure)}\nWithout a running server nothing else of this task can be checked.`,
-    });
-  }
-  return pid;
+  if ("error" in started) throw started.error;
+  return started.pid;
 }
 
 /** The state through the exercise's own getState; a failed call reads as what went wrong. */

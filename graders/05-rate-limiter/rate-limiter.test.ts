@@ -9,6 +9,7 @@ import {
   type FakeClock,
   gradeTask,
   StartError,
+  startServer,
   subject,
   type Text,
   t,
@@ -47,7 +48,7 @@ function optionsText(options: Options): string {
 }
 
 function startLimiter(options: Options): Promise<Limiter> {
-  return RateLimiter.start(options);
+  return startServer(`RateLimiter.start(${optionsText(options)})`, () => RateLimiter.start(options));
 }
 
 /** The prefixes of drawn keys, so that they read like what a service limits ("ip:4821", "api:77"). */
@@ -110,7 +111,7 @@ async function assertBadOption(clock: Clock, option: "limit" | "windowMs" | "cle
     const options = { ...valid, name: LIMITER_NAME, [option]: value } as Options;
     const call = `RateLimiter.start(${optionsText(options)})`;
     const shown = typeof value === "string" ? value : String(value);
-    await assertRejects(() => startLimiter(options), {
+    await assertRejects(() => RateLimiter.start(options), {
       call,
       expected: {
         es: `un StartError cuyo mensaje nombre la opción "${option}" y el valor ${shown}`,

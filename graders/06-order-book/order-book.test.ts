@@ -9,6 +9,7 @@ import {
   fail,
   gradeTask,
   StartError,
+  startServer,
   subject,
   type Text,
   t,
@@ -42,7 +43,7 @@ beforeEach(async () => {
 });
 
 function startBook(symbol: string): Promise<Book> {
-  return OrderBook.startLink(symbol);
+  return startServer(`OrderBook.startLink(${JSON.stringify(symbol)})`, () => OrderBook.startLink(symbol));
 }
 
 /** An argument as it would be written in code. */
@@ -419,21 +420,24 @@ gradeTask(3, () => {
       ["ask", ask, askQty],
     ]);
     const expected = { bid: level(bid, bidQty, 1), ask: level(ask, askQty, 1) };
-    const first = await expectTop(symbol, expected, topNote);
+    // Kept in the subject, as the caller holds a reply there: a later order must not change it.
+    const first = await OrderBook.getTopOfBook.keep(symbol);
+    assertEqual(first.value, expected, { call: callText("getTopOfBook", symbol), note: topNote });
     await addAll(symbol, [
       ["bid", bid, moreBid],
       ["ask", ask, moreAsk],
     ]);
-    assertEqual(first, expected, {
+    assertEqual(await first.read(), expected, {
       call: t({
         es: "el resultado del primer getTopOfBook, después de agregar más órdenes a esos niveles",
         en: "the result of the first getTopOfBook, after adding more orders to those levels",
       }),
       note: freshNote,
     });
-    const second = await OrderBook.getTopOfBook(symbol);
-    if (second.bid !== null) second.bid.qty = 0;
-    if (second.ask !== null) second.ask.orders = 0;
+    // And a caller that changes its reply must not change the book.
+    const second = await OrderBook.getTopOfBook.keep(symbol);
+    if (second.value.bid !== null) await second.set(["bid", "qty"], 0);
+    if (second.value.ask !== null) await second.set(["ask", "orders"], 0);
     await expectTop(
       symbol,
       { bid: level(bid, bidQty + moreBid, 2), ask: level(ask, askQty + moreAsk, 2) },
@@ -572,20 +576,22 @@ gradeTask(4, () => {
     await startBook(symbol);
     await addAll(symbol, orders);
     const expected = modelAfter(orders).depth(levels);
-    const first = await expectDepth(symbol, levels, expected, depthNote);
+    // Kept in the subject, as the caller holds a reply there: a later order must not change it.
+    const first = await OrderBook.getDepth.keep(symbol, levels);
+    assertEqual(first.value, expected, { call: callText("getDepth", symbol, levels), note: depthNote });
     await addAll(symbol, more);
-    assertEqual(first, expected, {
+    assertEqual(await first.read(), expected, {
       call: t({
         es: "el resultado del primer getDepth, después de agregar más órdenes",
         en: "the result of the first getDepth, after adding more orders",
       }),
       note: freshNote,
     });
-    const second = await OrderBook.getDepth(symbol, levels);
-    if ("bids" in second) {
-      second.bids.length = 0;
-      const best = second.asks[0];
-      if (best !== undefined) best.qty = 0;
+    // And a caller that changes its reply must not change the book.
+    const second = await OrderBook.getDepth.keep(symbol, levels);
+    if ("bids" in second.value) {
+      await second.set(["bids", "length"], 0);
+      if (second.value.asks[0] !== undefined) await second.set(["asks", 0, "qty"], 0);
     }
     await expectDepth(
       symbol,

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { FailureFields, Text } from "#protocol";
 import { formatValue } from "./format.ts";
 import { t } from "./grading.ts";
+import { RemotePid } from "./remote.ts";
 
 /** A failed check: its message is already in the grading language and in plain words. */
 export class GradingFailure extends Error implements FailureFields {
@@ -79,4 +80,48 @@ export async function assertRejects(
 /** Fails the test with a message of the grader's own. */
 export function fail(message: Text): never {
   throw new GradingFailure(t(message));
+}
+
+/**
+ * Checks that `value` is a pid, as a start function's answer must be (a stand-in of the subject's pid); returns it.
+ *
+ * @example
+ * const pid = assertPid(await PriceCache.start(), "PriceCache.start()");
+ */
+export function assertPid<P>(value: P, call: string): P {
+  if (value instanceof RemotePid) return value;
+  throw new GradingFailure(
+    describeCheck({
+      call,
+      expected: t({ es: "un pid", en: "a pid" }),
+      actual: formatValue(value),
+      note: {
+        es: "start y startLink resuelven con el pid del servidor arrancado.",
+        en: "start and startLink resolve to the pid of the server they started.",
+      },
+    }),
+  );
+}
+
+/**
+ * Starts a server for the test: resolves with its pid, or fails the test saying which call failed and why (nothing
+ * else of a task can be checked without its server).
+ *
+ * @example
+ * const pid = await startServer("PriceCache.start()", () => PriceCache.start());
+ */
+export async function startServer<P>(call: string, start: () => Promise<P>): Promise<P> {
+  let started: P;
+  try {
+    started = await start();
+  } catch (error) {
+    // A stop of the subject is not a failed start: it fails the test as what it is.
+    if (isGradingStop(error)) throw error;
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    fail({
+      es: `${call} falló: ${reason}\nSin un servidor en marcha no se puede comprobar nada más de esta tarea.`,
+      en: `${call} failed: ${reason}\nWithout a running server nothing else of this task can be checked.`,
+    });
+  }
+  return assertPid(started, call);
 }

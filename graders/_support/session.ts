@@ -144,6 +144,13 @@ export class Session {
     );
   }
 
+  /** Like {@link call}, and has the subject hold on to the object returned: resolves with it and its handle. */
+  async callKept(target: CallTarget, args: readonly unknown[]): Promise<{ readonly value: unknown; readonly held: number | null }> {
+    const outcome = (await this.send({ op: "call", keep: true, target, args: args.map(encodeForSubject) })) as Outcome;
+    const value = await new Promise((resolve, reject) => this.settle(outcome, resolve, reject));
+    return { value, held: outcome.ok ? (outcome.held ?? null) : null };
+  }
+
   /** Like {@link call}, and also says whether the function returned at once (not a promise). */
   async callWithTiming(target: CallTarget, args: readonly unknown[]): Promise<{ readonly value: unknown; readonly sync: boolean }> {
     const outcome = (await this.send({ op: "call", target, args: args.map(encodeForSubject) })) as Outcome;
@@ -186,10 +193,17 @@ export class Session {
       return decodeFromSubject(value, this.pids, (h, pid) => new RemoteHandle(h, pid));
     } catch (error) {
       if (!(error instanceof MalformedValue) || this.subject === null) throw error;
-      this.subject.protocolViolation();
-      this.noteStop(this.subject.stopped as StopInfo);
-      throw new SubjectStopped(this.subject.stopped as StopInfo);
+      return this.refuseAnswer();
     }
+  }
+
+  /** The subject answered what its host never would: it is stopped, as for a malformed answer. */
+  refuseAnswer(): never {
+    const subject = this.subject as Subject;
+    subject.protocolViolation();
+    const stop = subject.stopped as StopInfo;
+    this.noteStop(stop);
+    throw new SubjectStopped(stop);
   }
 
   /** A module's exports (loaded before any test runs). */

@@ -12,14 +12,42 @@
 
 import type { CallTarget, Outcome, RuntimeFunction } from "#protocol";
 import type * as Runtime from "#runtime";
-import { encodeForSubject, RemoteHandle, RemoteVia } from "./remote.ts";
+import { encodeForSubject, RemoteHandle, RemotePid, RemoteVia } from "./remote.ts";
 import { currentSession } from "./session.ts";
 
 /** A function of the subject: asynchronous, and with `withTiming` to learn whether it answered at once. */
 export type RemoteFunction<A extends readonly unknown[], R> = ((...args: A) => Promise<Awaited<R>>) & {
   /** Calls it and says whether it returned its value at once (`sync`) or a promise. */
   withTiming(...args: A): Promise<{ readonly value: Awaited<R>; readonly sync: boolean }>;
+  /** Calls it and has the subject keep the object it returned, to read it again or change it later. */
+  keep(...args: A): Promise<Held<Awaited<R>>>;
 };
+
+/**
+ * An object the subject returned and still holds, as a caller in the subject would hold it: read it again after
+ * later calls (an answer already given must not change), or change it (the server must not change with it).
+ */
+export class Held<T> {
+  /** The object as it was returned. */
+  readonly value: T;
+  private readonly handle: number | null;
+  constructor(value: T, handle: number | null) {
+    this.value = value;
+    this.handle = handle;
+  }
+
+  /** The object as it is now, in the subject. */
+  async read(): Promise<T> {
+    if (this.handle === null) return this.value;
+    return (await decoded(await currentSession().send({ op: "held", action: "read", held: this.handle }))) as T;
+  }
+
+  /** Sets the property at `path` (`["bids", 0, "qty"]`) of the object, in the subject. */
+  async set(path: readonly (string | number)[], value: unknown): Promise<void> {
+    if (this.handle === null) throw new TypeError("subject: a value that is not an object cannot be changed");
+    await decoded(await currentSession().send({ op: "held", action: "set", held: this.handle, path, value: encodeForSubject(value) }));
+  }
+}
 
 /** A module of the implementation as the grader calls it: its functions remote, its other exports as loaded. */
 export type Remote<M> = {
@@ -68,10 +96,51 @@ export interface RemoteRuntime {
   };
 }
 
+const isPid = (value: unknown): boolean => value instanceof RemotePid;
+const pidOrNull = (value: unknown): boolean => value === null || isPid(value);
+const anything = (): boolean => true;
+const list = (value: unknown): boolean => Array.isArray(value);
+
+/**
+ * What each runtime function answers when the host runs it honestly. The host runs in the subject's process, where
+ * the code under grading can take over the channel and answer in its place: an answer of another shape is not an
+ * answer of the runtime, and stops the subject like any malformed answer.
+ */
+const RUNTIME_ANSWERS: Readonly<Record<RuntimeFunction, (value: unknown) => boolean>> = {
+  "GenServer.call": anything,
+  "GenServer.cast": (value) => value === "ok",
+  "GenServer.stop": (value) => value === "ok",
+  "GenServer.whereis": pidOrNull,
+  "Process.alive": (value) => typeof value === "boolean",
+  "Process.send": (value) => value === undefined,
+  "Process.exit": (value) => value === undefined,
+  "Sys.getState": anything,
+  "Sys.replaceState": anything,
+  "Registry.start": isPid,
+  "Registry.lookup": (value) => list(value) && (value as unknown[]).every((entry) => list(entry) && isPid((entry as unknown[])[0])),
+  "Registry.keys": list,
+  "Registry.count": (value) => typeof value === "number",
+  "Supervisor.countChildren": (value) => typeof value === "object" && value !== null,
+  "Supervisor.whichChildren": list,
+  "DynamicSupervisor.start": isPid,
+  "DynamicSupervisor.countChildren": (value) => typeof value === "object" && value !== null,
+  "DynamicSupervisor.whichChildren": list,
+  "DynamicSupervisor.terminateChild": (value) => value === "ok" || (typeof value === "object" && value !== null),
+};
+
 function remoteFunction(target: CallTarget): RemoteFunction<unknown[], unknown> {
-  const call = (...args: unknown[]): Promise<unknown> => currentSession().call(target, args);
+  const call = async (...args: unknown[]): Promise<unknown> => {
+    const session = currentSession();
+    const value = await session.call(target, args);
+    if (target.kind === "runtime" && !RUNTIME_ANSWERS[target.fn](value)) session.refuseAnswer();
+    return value;
+  };
   return Object.assign(call, {
     withTiming: (...args: unknown[]) => currentSession().callWithTiming(target, args) as Promise<{ value: unknown; sync: boolean }>,
+    keep: async (...args: unknown[]) => {
+      const { value, held } = await currentSession().callKept(target, args);
+      return new Held(value, held);
+    },
   });
 }
 

@@ -1,8 +1,10 @@
 /**
- * Hostile and broken submissions: code that loops, never answers, eats memory, ends the process, throws or does
- * not compile; that replaces what the graders rely on, reaches for the grader's files or the test runner, prints
- * a fake report, or keeps canned answers. The kit's self-test grades each one and checks it ends with 0 points on
- * the tasks it affects, full points on the others, and a report that says what happened.
+ * Hostile and broken submissions, written from the mechanisms a submission could use against its grade, by
+ * someone who has read the kit: code that loops, never answers, eats memory, ends its process, floods its output,
+ * throws or does not compile; that reaches for the test runner, the seed, the grader's files or a classmate's,
+ * writes on the channel in place of its host, signals other processes, draws escapes over the report, or keeps
+ * canned answers. The kit's self-test grades each one beside the others, as a class, and checks the grade (see
+ * HostileOutcome) and that the report says what happened, with no control character the code put there.
  */
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,6 +36,13 @@ export type HostileOutcome =
    * exercise's error or a failed test's message.
    */
   | { readonly zero: readonly number[] | "all"; readonly says: RegExp }
+  /**
+   * Task by task, exactly what its base (the solution or the stub) earns: what it did reached nothing that decides
+   * a grade. From a solution that throws when it finds what it looks for, this proves it found nothing.
+   */
+  | { readonly sameAsBase: true }
+  /** On no task more than its base earns: what it changed can only cost it points; `says`, as above. */
+  | { readonly atMostBase: true; readonly says?: RegExp }
   /** Task by task, exactly what the fixture of that name earns. */
   | { readonly earnsAs: string }
   /** Fewer points than the task is worth on each of these tasks (a known-wrong implementation). */
@@ -56,71 +65,72 @@ const FILES: Record<string, string> = {
   "06-order-book": "order-book.ts",
 };
 
-/** Cases that act as the file loads: every task is affected. */
-const AT_LOAD: readonly (Pick<HostileFixture, "prepend" | "why"> & { readonly says: RegExp })[] = [
+/** Cases that act as the file loads, from a solution. */
+const AT_LOAD: readonly (Pick<HostileFixture, "prepend" | "why"> & { readonly expect: HostileOutcome })[] = [
   {
     prepend: "for (;;) {}\n",
-    says: /hung while loading|while your code was loading/,
+    expect: { zero: "all", says: /hung while your code was loading/ },
     why: { es: "Un bucle infinito al cargarse.", en: "An infinite loop at load." },
   },
   {
     prepend: "process.exit(0);\n",
-    says: /process\.exit/,
+    expect: { zero: "all", says: /process\.exit\(0\)/ },
     why: { es: "process.exit(0) al cargarse.", en: "process.exit(0) at load." },
   },
   {
     prepend: "process.exit(1);\n",
-    says: /process\.exit/,
+    expect: { zero: "all", says: /process\.exit\(1\)/ },
     why: { es: "process.exit(1) al cargarse.", en: "process.exit(1) at load." },
   },
   {
     prepend: "(process as unknown as { reallyExit(code: number): never }).reallyExit(0);\n",
-    says: /the process ended while your code was loading/,
+    expect: { zero: "all", says: /ended while your code was loading/ },
     why: { es: "Termina el proceso sin pasar por process.exit.", en: "Ends the process without going through process.exit." },
   },
   {
     prepend: 'throw new Error("boom at import");\n',
-    says: /boom at import/,
+    expect: { zero: "all", says: /boom at import/ },
     why: { es: "Lanza un error al cargarse.", en: "Throws at load." },
   },
   {
     prepend: "const hoard: number[][] = [];\nfor (;;) hoard.push(new Array(1_000_000).fill(1));\n",
-    says: /ran out of memory while your code was loading/,
+    expect: { zero: "all", says: /ran out of memory while your code was loading/ },
     why: { es: "Reserva memoria sin fin al cargarse.", en: "Allocates without bound at load." },
   },
   {
     prepend: "const = ;\n",
-    says: /does not compile|Unexpected|Expected/,
+    expect: { zero: "all", says: /does not compile|Unexpected|Expected/ },
     why: { es: "Un error de sintaxis.", en: "A syntax error." },
   },
   {
     prepend: 'export const oops: number = "not a number";\n',
-    says: /does not compile/,
+    expect: { zero: "all", says: /does not compile/ },
     why: { es: "Un error de tipos.", en: "A type error." },
   },
+  // What the graders rely on lives in their own processes: replacing a global changes only the subject's.
   {
     prepend: "Date.now = () => 0;\n",
-    says: /When it loaded, your code changed what the grader relies on: Date\.now/,
+    expect: { atMostBase: true },
     why: { es: "Reemplaza Date.now.", en: "Replaces Date.now." },
   },
   {
     prepend: "globalThis.setTimeout = ((fn: () => void) => { fn(); return 0; }) as unknown as typeof setTimeout;\n",
-    says: /changed what the grader relies on: setTimeout/,
+    expect: { atMostBase: true },
     why: { es: "Reemplaza setTimeout.", en: "Replaces setTimeout." },
   },
   {
     prepend: "Math.random = () => 0.5;\n",
-    says: /changed what the grader relies on: Math\.random/,
+    expect: { sameAsBase: true },
     why: { es: "Reemplaza Math.random.", en: "Replaces Math.random." },
   },
   {
     prepend: "globalThis.Promise = class extends Promise<unknown> {} as unknown as PromiseConstructor;\n",
-    says: /changed what the grader relies on: Promise/,
+    expect: { atMostBase: true },
     why: { es: "Reemplaza Promise.", en: "Replaces Promise." },
   },
   {
     prepend: "console.log = () => undefined;\nconsole.error = () => undefined;\n",
-    says: /changed what the grader relies on: console\.log/,
+    expect: { atMostBase: true },
     why: { es: "Silencia console.", en: "Silences console." },
   },
 ];
@@ -141,13 +151,12 @@ function atLoad(exercise: string, base: "solution" | "stub"): HostileFixture[] {
     "load-replaces-promise",
     "load-replaces-console",
   ];
-  return AT_LOAD.map(({ says, ...fixture }, i) => ({
+  return AT_LOAD.map((fixture, i) => ({
     ...fixture,
     name: names[i] ?? `load-${i}`,
     exercise,
     file: FILES[exercise] ?? "",
     base,
-    expect: { zero: "all", says },
   }));
 }
 
@@ -175,49 +184,49 @@ function inHandler(where: keyof typeof HANDLERS): HostileFixture[] {
       ...base,
       name: `${where}-exit-0`,
       patch: at("        process.exit(0);"),
-      expect: { zero, says: /process\.exit/ },
+      expect: { zero, says: /process\.exit\(0\)/ },
       why: { es: "process.exit(0) en un handler.", en: "process.exit(0) in a handler." },
     },
     {
       ...base,
       name: `${where}-exit-1`,
       patch: at("        process.exit(1);"),
-      expect: { zero, says: /process\.exit/ },
+      expect: { zero, says: /process\.exit\(1\)/ },
       why: { es: "process.exit(1) en un handler.", en: "process.exit(1) in a handler." },
     },
     {
       ...base,
       name: `${where}-really-exit`,
       patch: at("        (process as unknown as { reallyExit(code: number): never }).reallyExit(1);"),
-      expect: { zero, says: /The process running your code ended during this test/ },
+      expect: { zero, says: /The process running your code ended \(code 1\)/ },
       why: { es: "Termina el proceso desde un handler.", en: "Ends the process from a handler." },
     },
     {
       ...base,
       name: `${where}-kill`,
       patch: at('        process.kill(process.pid, "SIGKILL");'),
-      expect: { zero, says: /The process running your code ended during this test/ },
+      expect: { zero, says: /The process running your code ended \(SIGKILL\)/ },
       why: { es: "Mata su propio proceso desde un handler.", en: "Kills its own process from a handler." },
     },
     {
       ...base,
       name: `${where}-replaces-date-now`,
       patch: at("        Date.now = () => 0;"),
-      expect: { zero, says: /your code changed (what the grader relies on|the grader's clock): .*Date\.now/ },
+      expect: { atMostBase: true },
       why: { es: "Reemplaza Date.now en un handler.", en: "Replaces Date.now in a handler." },
     },
     {
       ...base,
       name: `${where}-replaces-math-random`,
       patch: at("        Math.random = () => 0;"),
-      expect: { zero, says: /your code changed what the grader relies on: Math\.random/ },
+      expect: { sameAsBase: true },
       why: { es: "Reemplaza Math.random en un handler.", en: "Replaces Math.random in a handler." },
     },
     {
       ...base,
       name: `${where}-adds-then-to-object`,
       patch: at('        Object.defineProperty(Object.prototype, "then", { value: undefined, configurable: true, writable: true });'),
-      expect: { zero, says: /your code changed what the grader relies on: Object\.prototype\.then/ },
+      expect: { atMostBase: true },
       why: { es: "Convierte todo objeto en thenable.", en: "Makes every object a thenable." },
     },
   ];
@@ -251,7 +260,7 @@ const CHEATS: readonly HostileFixture[] = [
     base: "stub",
     file: "price-cache.ts",
     prepend: 'import util from "node:util";\n(util as unknown as { isDeepStrictEqual: unknown }).isDeepStrictEqual = () => true;\n',
-    expect: { zero: "all", says: /changed what the grader relies on: node:util\.isDeepStrictEqual/ },
+    expect: { zero: "all", says: /TODO\(task/ },
     why: { es: "Reemplaza la igualdad profunda que usan las comprobaciones.", en: "Replaces the deep equality the checks use." },
   },
   {
@@ -260,7 +269,7 @@ const CHEATS: readonly HostileFixture[] = [
     base: "stub",
     file: "price-cache.ts",
     prepend: 'import { GenServer as Runtime } from "#runtime";\n(Runtime as unknown as { call: unknown }).call = async () => 101.5;\n',
-    expect: { zero: "all", says: /changed what the grader relies on: GenServer\.call/ },
+    expect: { zero: "all", says: /TODO\(task/ },
     why: { es: "Reemplaza GenServer.call para dar respuestas fijas.", en: "Replaces GenServer.call to give fixed answers." },
   },
   {
@@ -278,7 +287,7 @@ const CHEATS: readonly HostileFixture[] = [
     base: "stub",
     file: "order-book.ts",
     prepend: 'const target = ["vit", "est"].join("");\nvoid import(target);\n',
-    expect: { zero: "all", says: /an import\(\) of a computed path cannot be checked/ },
+    expect: { zero: "all", says: /TODO\(task/ },
     why: { es: "Importa una ruta calculada para esquivar la comprobación.", en: "Imports a computed path to dodge the check." },
   },
   {
@@ -288,7 +297,7 @@ const CHEATS: readonly HostileFixture[] = [
     file: "price-worker.ts",
     prepend:
       'import { appendFileSync } from "node:fs";\nappendFileSync(process.env.GITHUB_OUTPUT ?? "grades.json", \'result={"totalPoints":600}\\n\');\n',
-    expect: { zero: "all", says: /may not read or write files outside|Access to this API has been restricted/ },
+    expect: { zero: "all", says: /may not read or write files outside its own folder/ },
     why: { es: "Escribe un resultado falso en los archivos del corrector.", en: "Writes a fake result into the grader's files." },
   },
   {
@@ -297,7 +306,7 @@ const CHEATS: readonly HostileFixture[] = [
     base: "solution",
     file: "price-worker.ts",
     prepend: 'import { readdirSync } from "node:fs";\nconsole.log(readdirSync(".grade"));\n',
-    expect: { zero: "all", says: /may not read or write files outside|Access to this API has been restricted/ },
+    expect: { zero: "all", says: /may not read or write files outside its own folder/ },
     why: { es: "Lee la carpeta de trabajo del corrector.", en: "Reads the grader's working folder." },
   },
   {
@@ -313,27 +322,264 @@ const CHEATS: readonly HostileFixture[] = [
   {
     name: "reads-the-seed-from-the-environment",
     exercise: "04-price-feed-handler",
-    base: "stub",
+    base: "solution",
     file: "price-feed-handler.ts",
-    prepend:
-      'const leaked = Object.keys(process.env).filter((key) => key.startsWith("GRADE_")).concat(process.execArgv.filter((arg) => arg.includes("allow-fs")));\nif (leaked.length > 0) throw new Error("leaked: " + leaked.join(" "));\n',
+    prepend: [
+      "const leaked = [",
+      '  ...Object.keys(process.env).filter((key) => key.startsWith("GRADE_")),',
+      "  ...[...process.argv, ...process.execArgv].filter((arg) => /graders|expected-tests|seed/i.test(arg)),",
+      "];",
+      'if (leaked.length > 0) throw new Error(`leaked: ${leaked.join(" ")}`);',
+      "",
+    ].join("\n"),
+    expect: { sameAsBase: true },
+    why: {
+      es: "Busca la semilla y las rutas del corrector en el entorno y en los argumentos (y se hunde si las encuentra).",
+      en: "Looks for the seed and the grader's paths in the environment and the arguments (and sinks itself if it finds them).",
+    },
+  },
+];
+
+/** Lines of code, as a fixture's prepend. */
+const code = (...lines: readonly string[]): string => `${lines.join("\n")}\n`;
+
+/** Writes a frame on the subject's channel (file descriptor 3) the way its host does, whole. */
+const FRAME_WRITER = code(
+  'import { writeSync as writeChannel } from "node:fs";',
+  "const frameOf = (message: unknown): Buffer => {",
+  "  const text = JSON.stringify(message);",
+  "  const bytes = Buffer.alloc(4 + Buffer.byteLength(text));",
+  "  bytes.writeUInt32BE(Buffer.byteLength(text), 0);",
+  "  bytes.write(text, 4);",
+  "  return bytes;",
+  "};",
+  "const sendFrame = (bytes: Buffer | string): void => {",
+  "  for (let at = 0; at < bytes.length; ) {",
+  "    try {",
+  '      at += writeChannel(3, typeof bytes === "string" ? Buffer.from(bytes) : bytes, at);',
+  "    } catch {}",
+  "  }",
+  "};",
+);
+
+/** The folder of another learner's built code in the same batch (slot 0: the self-check's solutions). */
+const CLASSMATE = "const classmate = (slot: number, path: string): string => `${process.argv[2]}/../../${slot}/${path}`;\n";
+
+/**
+ * What a submission could try against the boundary itself, one family per mechanism. The probes start from a
+ * solution and sink it (throw at load) when they find what they look for: keeping every point proves they found
+ * nothing. The attempts start from the stub and must earn nothing it does not.
+ */
+const MECHANISMS: readonly HostileFixture[] = [
+  // The test framework's state: the graders run in vitest, in processes of their own.
+  {
+    name: "looks-for-the-test-runner",
+    exercise: "01-price-cache",
+    base: "solution",
+    file: FILES["01-price-cache"] ?? "",
+    prepend: code(
+      'const runner = ["__vitest_worker__", "__vitest_index__", "__vitest_environment__", "__vitest_mocker__", "expect", "vi"].filter((key) => key in globalThis);',
+      "let importable = false;",
+      "try {",
+      '  await import(["vit", "est"].join(""));',
+      "  importable = true;",
+      "} catch {}",
+      'if (runner.length > 0 || importable) throw new Error(`the test runner is within reach: ${runner.join(", ")} ${importable}`);',
+    ),
+    expect: { sameAsBase: true },
+    why: {
+      es: "Busca el estado de vitest (sus globales, su módulo) para reescribir los resultados (y se hunde si lo encuentra).",
+      en: "Looks for vitest's state (its globals, its module) to rewrite the results (and sinks itself if it finds it).",
+    },
+  },
+  // The result channel: the only way out is the channel, and it carries answers, never verdicts.
+  {
+    name: "answers-in-place-of-its-host",
+    exercise: "01-price-cache",
+    base: "stub",
+    file: FILES["01-price-cache"] ?? "",
+    prepend: code(
+      FRAME_WRITER,
+      "type Handle = { _handle?: { fd?: number }; on?: (event: string, listener: (chunk: Buffer) => void) => void };",
+      "for (const handle of (process as unknown as { _getActiveHandles(): Handle[] })._getActiveHandles()) {",
+      '  if (handle._handle?.fd !== 3 || typeof handle.on !== "function") continue;',
+      "  // Every request read on the channel gets a reply of true before the host can answer.",
+      '  handle.on("data", (chunk) => {',
+      '    for (const match of chunk.toString("latin1").matchAll(/"id":(\\d+)/g))',
+      '      sendFrame(frameOf({ type: "reply", id: Number(match[1]), ok: true, value: true, sync: true }));',
+      "  });",
+      "}",
+    ),
+    expect: { atMostBase: true },
+    why: {
+      es: "Se apodera del canal y responde «true» a cada petición del corrector antes que su host.",
+      en: "Takes over the channel and answers true to every request of the grader before its host does.",
+    },
+  },
+  {
+    name: "writes-a-verdict-on-the-channel",
+    exercise: "03-price-worker",
+    base: "stub",
+    file: FILES["03-price-worker"] ?? "",
+    prepend: code(FRAME_WRITER, 'sendFrame(frameOf({ type: "verdict", passed: true, points: 600 }));', 'sendFrame("all tests passed");'),
+    expect: { zero: "all", says: /not a valid answer/ },
+    why: {
+      es: "Escribe un veredicto de aprobado en el canal del corrector.",
+      en: "Writes a passing verdict on the grader's channel.",
+    },
+  },
+  // Other learners: their code, their processes.
+  {
+    name: "reads-a-classmates-code",
+    exercise: "03-price-worker",
+    base: "solution",
+    file: FILES["03-price-worker"] ?? "",
+    prepend: code(
+      'import { readdirSync, readFileSync } from "node:fs";',
+      CLASSMATE,
+      "const reached: string[] = [];",
+      "for (let slot = 0; slot < 8; slot++) {",
+      '  for (const path of ["impl/03-price-worker/price-worker.mjs", "impl/01-price-cache/price-cache.mjs", "graders/03-price-worker/price-worker.test.ts"]) {',
+      "    try {",
+      "      readFileSync(classmate(slot, path));",
+      "      reached.push(`${slot}/${path}`);",
+      "    } catch {}",
+      "  }",
+      "}",
+      "try {",
+      "  reached.push(...readdirSync(`${process.argv[2]}/../..`));",
+      "} catch {}",
+      "for (const variable of Object.keys(process.env)) reached.push(variable);",
+      'if (reached.some((entry) => !["TZ", "LANG"].includes(entry))) throw new Error(`reached: ${reached.join(", ")}`);',
+    ),
+    expect: { sameAsBase: true },
+    why: {
+      es: "Intenta leer el código de otros estudiantes del mismo lote (y se hunde si lo consigue).",
+      en: "Tries to read other learners' code in the same batch (and sinks itself if it can).",
+    },
+  },
+  {
+    name: "copies-a-classmates-compiled-solution",
+    exercise: "01-price-cache",
+    base: "stub",
+    file: FILES["01-price-cache"] ?? "",
+    content: code(
+      'import { pathToFileURL } from "node:url";',
+      CLASSMATE,
+      "type Fn = (...args: unknown[]) => unknown;",
+      "let borrowed: Record<string, Fn> = {};",
+      "try {",
+      '  borrowed = (await import(pathToFileURL(classmate(0, "impl/01-price-cache/price-cache.mjs")).href)) as Record<string, Fn>;',
+      "} catch (error) {",
+      "  console.log(`could not borrow: ${String(error)}`);",
+      "}",
+      "const use =",
+      "  (name: string): Fn =>",
+      "  (...args) => {",
+      "    const fn = borrowed[name];",
+      '    if (fn === undefined) throw new Error("TODO(task 1)");',
+      "    return fn(...args);",
+      "  };",
+      'export const start = use("start");',
+      'export const startLink = use("startLink");',
+      'export const get = use("get");',
+      'export const put = use("put");',
+    ),
+    expect: { zero: "all", says: /TODO\(task 1\)/ },
+    why: {
+      es: "No escribe código propio: importa la solución compilada de otro estudiante del lote.",
+      en: "Writes no code of its own: imports another learner's compiled solution from the batch.",
+    },
+  },
+  {
+    name: "signals-other-processes",
+    exercise: "02-price-monitor",
+    base: "solution",
+    file: FILES["02-price-monitor"] ?? "",
+    prepend: code(
+      "const targets = [process.ppid, 0, -1, ...Array.from({ length: 40 }, (_, i) => process.pid - 20 + i)].filter((pid) => pid !== process.pid);",
+      "let delivered = 0;",
+      "for (const target of targets) {",
+      "  try {",
+      '    process.kill(target, "SIGKILL");',
+      "    delivered++;",
+      "  } catch {}",
+      "}",
+      "if (delivered > 0) throw new Error(`signals delivered: ${delivered}`);",
+    ),
+    expect: { sameAsBase: true },
+    why: {
+      es: "Intenta matar a su corrector, a todo el grupo de procesos y a los de otros estudiantes (y se hunde si lo consigue).",
+      en: "Tries to kill its grader, its whole process group and other learners' processes (and sinks itself if it can).",
+    },
+  },
+  // The report: whatever the code puts in what it prints, throws or returns reaches the terminal as plain text.
+  {
+    name: "draws-over-the-report",
+    exercise: "04-price-feed-handler",
+    base: "stub",
+    file: FILES["04-price-feed-handler"] ?? "",
+    prepend: code(
+      'const ESC = "\\u001b";',
+      "const fake = `${ESC}[2J${ESC}[H${ESC}[32m✓ Total 600/600${ESC}[0m\\rEverything passes! Well done.${ESC}]8;;https://example.com${ESC}\\\\`;",
+      "console.log(fake);",
+      "console.error(fake);",
+      "process.stdout.write(fake);",
+      "const Original = Error;",
+      "// Every error this process makes (the stub's TODO, the runtime's own) carries the fake report.",
+      "globalThis.Error = class extends Original {",
+      "  constructor(message?: string) {",
+      '    super(`${fake} ${message ?? ""}`);',
+      "    this.name = fake;",
+      "  }",
+      "} as ErrorConstructor;",
+    ),
     expect: { zero: "all", says: /TODO\(task/ },
     why: {
-      es: "Busca la semilla y las rutas del corrector en el entorno.",
-      en: "Looks for the seed and the grader's paths in the environment.",
+      es: "Pone escapes de terminal en lo que imprime, en los mensajes y en los nombres de sus errores para dibujar un informe falso.",
+      en: "Puts terminal escapes in what it prints, in its errors' messages and names, to draw a fake report.",
+    },
+  },
+  // Output: a bounded part of what the console prints crosses; past the bound, the subject is stopped.
+  {
+    name: "floods-the-console",
+    exercise: "01-price-cache",
+    base: "solution",
+    file: FILES["01-price-cache"] ?? "",
+    patch: [
+      ["    return ok(new Map());", '    for (let i = 0; i < 20_000; i++) console.log("x".repeat(1_000));\n    return ok(new Map());'],
+    ],
+    expect: { sameAsBase: true },
+    why: { es: "Imprime 20 MB con console.log en cada arranque.", en: "Prints 20 MB with console.log at every start." },
+  },
+  {
+    name: "floods-stdout",
+    exercise: "01-price-cache",
+    base: "solution",
+    file: FILES["01-price-cache"] ?? "",
+    patch: [
+      [
+        "    return ok(new Map());",
+        '    for (let i = 0; i < 20; i++) process.stdout.write("y".repeat(1_048_576));\n    return ok(new Map());',
+      ],
+    ],
+    expect: { zero: "all", says: /It printed too much: more than 16 MB in one test/ },
+    why: {
+      es: "Escribe 20 MB directamente en process.stdout en cada arranque.",
+      en: "Writes 20 MB straight to process.stdout at every start.",
     },
   },
 ];
 
 /**
- * Canned answers: `put` stores a wrong price (0) but, when it sees a grader on the stack, the prices that the
- * examples of task 2 expect under seed 1, as a learner could copy them from a local run with `--seed 1`. Graded
- * with another seed, it must earn exactly what the same code without the table earns.
+ * Canned answers: `put` stores a wrong price (0) but, when it sees the subject's host on the stack (it is being
+ * graded), the prices that the examples of task 2 expect under seed 1, as a learner could copy them from a local
+ * run with `--seed 1`. Graded with another seed, it must earn exactly what the same code without the table earns.
  */
 const CANNED_TABLE =
   'new Map<string, number>([["GUHCLP", 89752.45], ["RTVMXN", 96433.23], ["RVWMXN", 72086.36], ["HQGEUR", 7159.61], ["ZSSCLP", 37565.28]])';
 const putLine = '  return GenServer.cast(server, { type: "put", symbol, price });';
-const graded = 'const graded = (): boolean => /graders[\\\\/]01-price-cache[\\\\/]/.test(new Error().stack ?? "");\n';
+const graded = 'const graded = (): boolean => /host\\.mjs/.test(new Error().stack ?? "");\n';
 const CANNED: readonly HostileFixture[] = [
   {
     name: "canned-answers-for-another-seed",
@@ -363,6 +609,7 @@ export const hostileFixtures: readonly HostileFixture[] = [
   ...inHandler("cleanup"),
   ...inHandler("check"),
   ...CHEATS,
+  ...MECHANISMS,
   ...CANNED,
 ];
 
@@ -384,19 +631,37 @@ export function writeHostileFixture(kitRoot: string, fixture: HostileFixture, di
   writeFileSync(file, `${fixture.prepend ?? ""}${source}`);
 }
 
-/** What is wrong with the grade of `fixture` (empty when it is graded as it must be). */
+/** What the learner reads: the exercise's error, the failed tests' messages and what the code logged there. */
+function saidIn(exercise: GradedExercise): string[] {
+  return [
+    exercise.error ?? "",
+    ...exercise.tasks.flatMap((task) => task.tests.filter((test) => !test.passed).flatMap((test) => [test.message, ...test.output])),
+  ];
+}
+
+/** What is wrong with the grade of `fixture` (empty when it is graded as it must be), beside its base's grade. */
 export function hostileVerdict(
   fixture: HostileFixture,
   exercise: GradedExercise,
+  base: GradedExercise | undefined,
   earnedBy: (name: string) => GradedExercise | undefined,
 ): string[] {
   const problems: string[] = [];
   const outcome = fixture.expect;
-  if ("earnsAs" in outcome) {
-    const control = earnedBy(outcome.earnsAs);
+  const earnedIn = (report: GradedExercise | undefined, n: number): number | undefined =>
+    report?.tasks.find((task) => task.n === n)?.earned;
+  if ("earnsAs" in outcome || "sameAsBase" in outcome) {
+    const control = "earnsAs" in outcome ? earnedBy(outcome.earnsAs) : base;
+    const label = "earnsAs" in outcome ? outcome.earnsAs : `its base (${fixture.base})`;
     for (const task of exercise.tasks) {
-      const expected = control?.tasks.find((candidate) => candidate.n === task.n)?.earned;
-      if (task.earned !== expected) problems.push(`task ${task.n}: earned ${task.earned}, ${outcome.earnsAs} earned ${String(expected)}`);
+      const expected = earnedIn(control, task.n);
+      if (task.earned !== expected) problems.push(`task ${task.n}: earned ${task.earned}, ${label} earned ${String(expected)}`);
+    }
+  } else if ("atMostBase" in outcome) {
+    for (const task of exercise.tasks) {
+      const ceiling = earnedIn(base, task.n);
+      if (ceiling === undefined || task.earned > ceiling)
+        problems.push(`task ${task.n}: earned ${task.earned}, its base (${fixture.base}) earned ${String(ceiling)}`);
     }
   } else if ("loses" in outcome) {
     for (const n of outcome.loses) {
@@ -411,11 +676,7 @@ export function hostileVerdict(
       if (!zero.includes(task.n) && fixture.base === "solution" && task.earned !== task.points)
         problems.push(`task ${task.n}: earned ${task.earned}, expected all ${task.points}`);
     }
-    // What the learner reads: the exercise's error, the failed tests' messages and what the code logged there.
-    const messages = [
-      exercise.error ?? "",
-      ...exercise.tasks.flatMap((task) => task.tests.filter((test) => !test.passed).flatMap((test) => [test.message, ...test.output])),
-    ];
+    const messages = saidIn(exercise);
     if (!messages.some((message) => outcome.says.test(message)))
       problems.push(`no message says ${String(outcome.says)}: ${JSON.stringify(messages.slice(0, 3))}`);
   }
