@@ -90,9 +90,16 @@ const STOP_WORDS_PLURAL: Readonly<Record<StopReason, Text>> = {
   protocol: { es: "enviaron respuestas no válidas", en: "sent invalid answers" },
 };
 
+/** How the grading went on after a stop: a request never answered leaves its process running. */
+const WENT_ON = (reason: StopReason): Text =>
+  reason === "no-answer"
+    ? { es: "el corrector siguió con las demás", en: "the grader went on with the others" }
+    : { es: "el corrector siguió con las demás en un proceso nuevo", en: "the grader went on with the others in a new process" };
+
 /** One line per time the subject was stopped; past three, one line per reason. */
 function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string[] {
   const what = (reason: StopReason): string => say(lang, STOP_WORDS[reason]);
+  const wentOn = (reason: StopReason): string => say(lang, WENT_ON(reason));
   const atLoad = exercise.stops.filter((stop) => stop.test === null);
   const inTests = exercise.stops.filter((stop) => stop.test !== null);
   const lines = atLoad.map(({ reason }) =>
@@ -105,8 +112,8 @@ function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string
       const where = task === null ? "" : ` (${taskWord[lang].toLowerCase()} ${task})`;
       lines.push(
         lang === "es"
-          ? `Tu código ${what(reason)}${where} en la prueba «${test ?? ""}»; el corrector siguió con las demás en un proceso nuevo.`
-          : `Your code ${what(reason)}${where} in the test "${test ?? ""}"; the grader went on with the others in a new process.`,
+          ? `Tu código ${what(reason)}${where} en la prueba «${test ?? ""}»; ${wentOn(reason)}.`
+          : `Your code ${what(reason)}${where} in the test "${test ?? ""}"; ${wentOn(reason)}.`,
       );
     }
   } else {
@@ -118,8 +125,8 @@ function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string
       const plural = say(lang, STOP_WORDS_PLURAL[reason]);
       lines.push(
         lang === "es"
-          ? `${own.length} pruebas ${plural} (${tasks}); cada vez el corrector siguió con las demás en un proceso nuevo.`
-          : `${own.length} tests ${plural} (${tasks}); each time the grader went on with the others in a new process.`,
+          ? `${own.length} pruebas ${plural} (${tasks}); cada vez ${wentOn(reason)}.`
+          : `${own.length} tests ${plural} (${tasks}); each time ${wentOn(reason)}.`,
       );
     }
   }
