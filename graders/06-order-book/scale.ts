@@ -2,7 +2,7 @@
  * Task 7, scale: whether the book's cost per operation stays flat as it grows, judged by CPU time, never by the
  * clock on the wall, so that a busy machine cannot fail a correct book.
  *
- * Two books of the implementation are filled, one with 200 price levels a side and one with 5 000 (2 orders a
+ * Two books of the implementation are filled, one with 200 price levels a side and one with 5 000 (an order a
  * level). Then, kind by kind (tops, depths of 10, adds at new prices and the cancels that empty them again, adds at
  * existing prices and their cancels), batches of the same operations go to the small and to the large book in
  * turn: each batch is one request (subject.batch), measured in the subject's own CPU time, read from outside it,
@@ -24,14 +24,14 @@ const OrderBook = subject.module<typeof Impl>();
 const { Process } = subject.runtime;
 
 const SIZES = { small: 200, large: 5_000 } as const;
-const ORDERS_PER_LEVEL = 2;
+const ORDERS_PER_LEVEL = 1;
 const BASE_BID = 100_000;
 const BASE_ASK = 200_000;
 /** Calls per batch while filling the books. */
 const LOAD_BATCH = 5_000;
 /** Calls per measured batch (at most the small book's 2 × 200 new prices), and batches per kind and size. */
 const BATCH = 300;
-const ROUNDS = 5;
+const ROUNDS = 3;
 
 // Calibration, in the note of the change that introduced these bounds (2-core VM, Node 20, idle and with the
 // machine oversubscribed): the reference solution's worst kind grew ×1.0-1.6 and cost at most ×6 a bare call; the
