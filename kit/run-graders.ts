@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import type { Reporter, TestCase, TestModule, TestSuite, Vitest } from "vitest/node";
 import { createVitest } from "vitest/node";
 import type { FailureCode, GradingSettings, Lang, StopInfo, SubjectPlan, TestObservation } from "#protocol";
@@ -250,7 +250,6 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
           plans[slot] = {
             shared,
             impl,
-            shownAs: shownPath(implDir),
             buildErrors: Object.fromEntries(failures),
             modules: Object.fromEntries(ids.map((exercise) => [exercise.id, [`${exercise.id}/${exercise.file}`]])),
           };
@@ -266,8 +265,4 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
       rmSync(workDir, { recursive: true, force: true });
     },
   };
-}
-
-function shownPath(dir: string): string {
-  return (relative(process.cwd(), dir) || ".").split(sep).join("/");
 }

@@ -22,8 +22,6 @@ export interface SubjectPlan {
   readonly shared: string;
   /** The folder with this implementation's compiled modules (`<id>/<file>.js`). */
   readonly impl: string;
-  /** The implementation folder as the learner knows it, to show in messages. */
-  readonly shownAs: string;
   /** Exercise id → why its code could not be built (a syntax error, a refused import), in the learner's words. */
   readonly buildErrors: Readonly<Record<string, string>>;
   /** Exercise id → the modules a subject loads for it (`<id>/<file>.ts`, the main file first). */

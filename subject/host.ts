@@ -294,7 +294,8 @@ async function answer(request: Request): Promise<Outcome | readonly Outcome[]> {
     case "load":
       return outcomeOf(() => load(request.modules));
     case "call":
-      return outcomeOf(callOf(request, request.within === undefined ? null : probeOf(request.within)), request.keep === true);
+      // Resolving the function and its arguments happens inside the outcome: a missing export fails the call.
+      return outcomeOf(() => callOf(request, request.within === undefined ? null : probeOf(request.within))(), request.keep === true);
     case "held":
       return outcomeOf(() => {
         if (request.action === "read") {
@@ -306,7 +307,7 @@ async function answer(request: Request): Promise<Outcome | readonly Outcome[]> {
       });
     case "batch": {
       const outcomes: Outcome[] = [];
-      for (const body of request.calls) outcomes.push(await outcomeOf(callOf(body, null)));
+      for (const body of request.calls) outcomes.push(await outcomeOf(() => callOf(body, null)()));
       return outcomes;
     }
     case "clock":
@@ -383,8 +384,10 @@ async function answer(request: Request): Promise<Outcome | readonly Outcome[]> {
 const reader = new FrameReader((event) => {
   if (event.kind !== "frame") return;
   const request = JSON.parse(event.text) as Request;
-  void answer(request).then((result) =>
-    send(Array.isArray(result) ? { type: "batch", id: request.id, outcomes: result } : { type: "reply", id: request.id, ...result }),
+  // Every request gets a reply, even one this file could not serve (an unknown handle, say): a failed outcome.
+  void answer(request).then(
+    (result) => send(Array.isArray(result) ? { type: "batch", id: request.id, outcomes: result } : { type: "reply", id: request.id, ...result }),
+    (error: unknown) => send({ type: "reply", id: request.id, ok: false, error: encode(error), sync: true }),
   );
 });
 channel.on("data", (chunk: Buffer) => reader.push(chunk));

@@ -94,7 +94,7 @@ beforeAll(async () => {
     lang: "en",
   });
   expect(failures).toEqual(new Map());
-  plan = { shared: join(root, "shared"), impl: join(root, "impl"), shownAs: "source", buildErrors: {}, modules: {} };
+  plan = { shared: join(root, "shared"), impl: join(root, "impl"), buildErrors: {}, modules: {} };
 }, 30_000);
 
 afterEach(async () => {
