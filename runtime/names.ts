@@ -24,8 +24,13 @@ export class ViaName implements Via {
   }
 }
 
+/** A via name: one made by `Registry.via`, or an object of the same shape (a registry name and a string or number key). */
 export function isVia(ref: unknown): ref is Via {
-  return ref instanceof ViaName || (typeof ref === "object" && ref !== null && !(ref instanceof Pid) && "registry" in ref && "key" in ref);
+  if (ref instanceof ViaName) return true;
+  if (typeof ref !== "object" || ref === null || ref instanceof Pid) return false;
+  // Like Elixir's `{:via, module, name}` check: a via whose registry is not a name is not a name at all.
+  const { registry, key } = ref as { readonly registry?: unknown; readonly key?: unknown };
+  return typeof registry === "string" && (typeof key === "string" || typeof key === "number");
 }
 
 export function registerRegistry(name: string, registry: Proc & ViaRegistry): void {
