@@ -20,6 +20,8 @@ interface Waiter {
 class ProbeProc extends Proc {
   readonly inbox: unknown[] = [];
   waiter: Waiter | null = null;
+  /** Calls and sys requests it never answers: when the probe exits, their callers exit with its reason. */
+  private readonly unanswered: Request[] = [];
 
   protected handle(kind: MessageKind, payload: unknown): undefined {
     if (kind === INFO) {
@@ -33,10 +35,16 @@ class ProbeProc extends Proc {
     } else if (kind === SYSTEM && (payload as Request).op === "stop") {
       this.exit((payload as Request).payload);
       (payload as Request).processExited(this, (payload as Request).payload);
-    } else if (kind === CALL) {
-      // A probe answers no calls: the caller times out, as with a process that never replies.
+    } else if (kind === CALL || kind === SYSTEM) {
+      // A probe answers no calls: the caller times out, as with a process that never replies, or exits with the
+      // probe's reason if the probe exits first.
+      this.unanswered.push(payload as Request);
     }
     return undefined;
+  }
+
+  protected override exited(reason: ExitReason): void {
+    for (const request of this.unanswered.splice(0)) request.processExited(this, reason);
   }
 
   /** A DOWN the probe received but the test has not taken yet is still in its mailbox: flush removes it too. */

@@ -80,6 +80,12 @@ export abstract class Proc {
   /** A message arrived (a GenServer cancels its idle timeout here). */
   protected messageArrived(_kind: MessageKind): void {}
 
+  /**
+   * The handler of a message went async (`run` only calls this then, so a synchronous message costs nothing more):
+   * a GenServer keeps a call being handled so that, if it exits first, the caller hears of it.
+   */
+  protected suspendedOn(_kind: MessageKind, _payload: unknown): void {}
+
   /** Clean-up of the subclass when the process exits, before links and monitors are told. */
   protected exited(_reason: ExitReason): void {}
 
@@ -120,6 +126,7 @@ export abstract class Proc {
       if (!this.alive) return handled;
       if (pending !== undefined) {
         this.status = SUSPENDED;
+        this.suspendedOn(kind, payload);
         pending.then(
           () => this.resume(),
           () => this.resume(),

@@ -108,7 +108,7 @@ export class ServerProc extends Proc {
   /** Most modules have no async callback: one boolean spares them a Set lookup per message. */
   private readonly anyAsync: boolean;
   private idle: IdleTimeout | null = null;
-  /** Calls answered later with GenServer.reply, and stop requests under way: told if the server exits. */
+  /** Calls answered later with GenServer.reply, calls whose handler is awaiting, and stop requests under way: told if the server exits. */
   private pending: Set<Request> | null = null;
 
   constructor(module: AnyModule) {
@@ -182,6 +182,12 @@ export class ServerProc extends Proc {
       case SYSTEM:
         return this.handleSystem(payload as Request);
     }
+  }
+
+  protected override suspendedOn(kind: MessageKind, payload: unknown): void {
+    // A call (or sys request) whose handler is awaiting is neither queued nor answered: tracked like a deferred
+    // reply, it is failed with the exit reason if the server dies first, as the caller's monitor sees it on the BEAM.
+    if (kind === CALL || kind === SYSTEM) this.track(payload as Request);
   }
 
   protected override messageArrived(kind: MessageKind): void {

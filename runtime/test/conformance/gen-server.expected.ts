@@ -2,6 +2,7 @@ import type { CaseTable } from "./table.ts";
 
 /** The ported cases of gen_server_test.exs and what Elixir 1.14 / OTP 25 gives (beam/gen_server_test.exs prints them). */
 export const GEN_SERVER_TEST = {
+  label: "gen_server_test",
   upstream: "lib/elixir/test/elixir/gen_server_test.exs",
   snippets: "gen_server_test.exs",
   cases: {

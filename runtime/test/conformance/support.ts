@@ -8,9 +8,8 @@ import type { CaseTable, Json } from "./table.ts";
  * holds for that case, which is the value the BEAM prints for the same snippet (`npm run conformance:beam`).
  */
 export function conformance<T extends CaseTable>(table: T): (name: keyof T["cases"] & string, observe: () => unknown) => void {
-  const file = (table.upstream.split("/").at(-1) ?? table.upstream).replace(/\.exs$/, "");
   return (name, observe) => {
-    it(`${file}: ${name}`, async () => {
+    it(`${table.label}: ${name}`, async () => {
       expect(toJson(await observe())).toEqual(table.cases[name]);
     });
   };

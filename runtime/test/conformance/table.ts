@@ -9,6 +9,8 @@ export type Json = null | boolean | number | string | readonly Json[] | { readon
 
 /** The ported cases of one upstream file and the value OTP gives for each. */
 export interface CaseTable {
+  /** What the tests are named after: `gen_server_test` names `gen_server_test: start/2`. */
+  readonly label: string;
   /** The upstream file, e.g. `lib/elixir/test/elixir/gen_server_test.exs` at v1.14.0. */
   readonly upstream: string;
   /** The file under `beam/` whose snippets print these cases. */

@@ -79,6 +79,12 @@ defmodule Conformance do
     end
   end
 
+  @doc "Every message that arrived within `ms` from now, oldest first."
+  def flush_mailbox_after(ms) do
+    Process.sleep(ms)
+    flush_mailbox()
+  end
+
   @doc "Whether a message matching `pattern_fun` arrives within `ms`; the message is taken."
   def received?(pattern_fun, ms) do
     receive do
