@@ -81,6 +81,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
+/** One armed idle timeout. A fresh entry each time one is armed: the timer service's lanes may still hold a cancelled one. */
 class IdleTimeout extends TimerEntry {
   readonly server: ServerProc;
   constructor(server: ServerProc) {
@@ -371,8 +372,8 @@ export class ServerProc extends Proc {
         this.enqueue(INFO, TIMEOUT);
         return undefined;
       }
-      this.idle ??= new IdleTimeout(this);
-      timers.cancel(this.idle);
+      if (this.idle !== null) timers.cancel(this.idle);
+      this.idle = new IdleTimeout(this);
       timers.schedule(this.idle, action);
       return undefined;
     }
