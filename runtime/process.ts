@@ -104,8 +104,9 @@ export abstract class Proc {
     if (this.status === IDLE) schedule(this);
   }
 
-  hasQueuedMessages(): boolean {
-    return !this.mailbox.isEmpty();
+  /** Whether a message other than a sys request is queued: one that ends a `receive … after`, as on the BEAM. */
+  hasQueuedMessagesBesidesSystem(): boolean {
+    return !this.mailbox.isEmpty() && this.mailbox.hasOtherThan(SYSTEM);
   }
 
   /** Scheduler entry: handles up to `budget` messages; returns how many it handled. */

@@ -15,5 +15,11 @@ export const OTP_DOCS = {
       linked_exit: ["boom", "GenServer.call"],
       silent_process_exits: ["bye", "GenServer.call"],
     },
+    "GenServer.init/1: a timeout from init does not fire when a message arrived during init": {
+      timeout_0: ["hello"],
+      timeout_50: ["hello"],
+    },
+    ":sys.get_state/1: restarts a pending idle timeout": { handled_by_130_ms: [], handled_by_230_ms: ["timeout"] },
+    "GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires": { handled: ["timeout"] },
   },
 } as const satisfies CaseTable;

@@ -1,8 +1,20 @@
 import { describe } from "vitest";
-import { type Call, GenServer, type GenServerModule, noreply, ok, type Pid, Process, type Protocol, Sys } from "#runtime";
+import {
+  type Call,
+  GenServer,
+  type GenServerModule,
+  type InitResult,
+  noreply,
+  ok,
+  type Pid,
+  Process,
+  type Protocol,
+  Sys,
+  self,
+} from "#runtime";
 import { deferred, realMacrotask } from "../support.ts";
 import { OTP_DOCS } from "./otp-docs.expected.ts";
-import { conformance, exitCall, useTestProcess } from "./support.ts";
+import { conformance, exitCall, useTestProcess, withFakeClock } from "./support.ts";
 
 interface BusyProtocol extends Protocol {
   readonly call: Call<{ readonly type: "busy" }, never> | Call<{ readonly type: "deferred" }, never>;
@@ -18,6 +30,24 @@ function busy(entered: () => void): GenServerModule<BusyProtocol, undefined, nul
       if (request.type === "deferred") return noreply(state);
       entered();
       return new Promise<never>(() => {});
+    },
+  };
+}
+
+interface TimedProtocol extends Protocol {
+  readonly call: never;
+  readonly cast: { readonly type: "timeout_after"; readonly timeout: number };
+  readonly info: { readonly type: string };
+}
+
+/** OtpDocs.Busy's timeouts: init runs the given function; every info it handles is recorded, by type. */
+function timed(handled: string[]): GenServerModule<TimedProtocol, () => InitResult<null>, null> {
+  return {
+    init: (fn) => fn(),
+    handleCast: (message, state) => noreply(state, message.timeout),
+    handleInfo(message, state) {
+      handled.push(message.type);
+      return noreply(state);
     },
   };
 }
@@ -60,4 +90,48 @@ describe("the docs of Elixir 1.14 and OTP", () => {
       return exitNow(call);
     })(),
   }));
+
+  port("GenServer.init/1: a timeout from init does not fire when a message arrived during init", () =>
+    withFakeClock(async (clock) => {
+      const observed: Record<string, string[]> = {};
+      for (const timeout of [0, 50]) {
+        const handled: string[] = [];
+        const pid = await GenServer.start(timed(handled), () => {
+          Process.send(self(), { type: "hello" });
+          return ok(null, timeout);
+        });
+        await clock.tickAsync(150);
+        await GenServer.stop(pid);
+        observed[`timeout_${timeout}`] = handled;
+      }
+      return observed;
+    }),
+  );
+
+  port(":sys.get_state/1: restarts a pending idle timeout", () =>
+    withFakeClock(async (clock) => {
+      const handled: string[] = [];
+      const pid = await GenServer.start(timed(handled), () => ok(null, 100));
+      await clock.tickAsync(70);
+      await Sys.getState(pid);
+      await clock.tickAsync(60);
+      const by130 = [...handled];
+      await clock.tickAsync(100);
+      await GenServer.stop(pid);
+      return { handled_by_130_ms: by130, handled_by_230_ms: handled };
+    }),
+  );
+
+  port("GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires", () =>
+    withFakeClock(async (clock) => {
+      const handled: string[] = [];
+      const pid = await GenServer.start(timed(handled), () => ok(null));
+      GenServer.cast(pid, { type: "timeout_after", timeout: 100 });
+      // Queued behind the cast: the server still has it to handle when the cast returns its timeout.
+      await Sys.getState(pid);
+      await clock.tickAsync(200);
+      await GenServer.stop(pid);
+      return { handled };
+    }),
+  );
 });

@@ -1,5 +1,7 @@
+import * as FakeTimers from "@sinonjs/fake-timers";
 import { afterEach, expect, it } from "vitest";
 import { ExitError, type ExitMessage, Pid, Probe, Process, StartError } from "#runtime";
+import { type InstalledClock, TIMERS_AND_DATE } from "../support.ts";
 import type { CaseTable, Json } from "./table.ts";
 
 /**
@@ -127,4 +129,18 @@ export function useTestProcess(): { readonly start: () => Probe; readonly track:
       return pid;
     },
   };
+}
+
+/**
+ * Runs a case on a fake clock (timers and Date), so that the sleeps of its snippet become ticks here and the case
+ * never depends on how fast the machine is.
+ */
+export async function withFakeClock<T>(fn: (clock: InstalledClock) => Promise<T>): Promise<T> {
+  const clock = FakeTimers.install({ now: 1_700_000_000_000, toFake: TIMERS_AND_DATE });
+  try {
+    return await fn(clock);
+  } finally {
+    clock.runMicrotasks();
+    clock.uninstall();
+  }
 }

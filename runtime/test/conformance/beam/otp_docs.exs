@@ -17,6 +17,12 @@ defmodule OtpDocs.Busy do
 
   def handle_call(:deferred, _from, state), do: {:noreply, state}
 
+  # Busy for `ms`, so that a request queues up behind, then asks for an idle timeout.
+  def handle_cast({:busy_then_timeout, ms, timeout}, test) do
+    Process.sleep(ms)
+    {:noreply, test, timeout}
+  end
+
   def handle_info(message, test) do
     send(test, {:handled, message})
     {:noreply, test}
@@ -29,8 +35,61 @@ defmodule OtpDocs.Cases do
   def cases do
     [
       {"GenServer.call/3: the caller exits at once with the reason of a server that dies while handling the call",
-       &call_server_dies/0}
+       &call_server_dies/0},
+      {"GenServer.init/1: a timeout from init does not fire when a message arrived during init", &init_timeout_message_queued/0},
+      {":sys.get_state/1: restarts a pending idle timeout", &sys_restarts_idle_timeout/0},
+      {"GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires", &timeout_behind_sys_request/0}
     ]
+  end
+
+  defp handled(test_timeout \\ 0) do
+    Conformance.flush_mailbox_after(test_timeout)
+    |> Enum.flat_map(fn
+      {:handled, message} -> [message]
+      _ -> []
+    end)
+  end
+
+  def init_timeout_message_queued do
+    test = self()
+
+    for timeout <- [0, 50], into: %{} do
+      {:ok, pid} =
+        GenServer.start(Busy, fn ->
+          send(self(), :hello)
+          {:ok, test, timeout}
+        end)
+
+      Process.sleep(150)
+      messages = handled()
+      GenServer.stop(pid)
+      {"timeout_#{timeout}", messages}
+    end
+  end
+
+  def sys_restarts_idle_timeout do
+    test = self()
+    {:ok, pid} = GenServer.start(Busy, fn -> {:ok, test, 100} end)
+    Process.sleep(70)
+    :sys.get_state(pid)
+    Process.sleep(60)
+    at_130 = handled()
+    Process.sleep(100)
+    at_230 = handled()
+    GenServer.stop(pid)
+    %{handled_by_130_ms: at_130, handled_by_230_ms: at_230}
+  end
+
+  def timeout_behind_sys_request do
+    test = self()
+    {:ok, pid} = GenServer.start(Busy, fn -> {:ok, test} end)
+    GenServer.cast(pid, {:busy_then_timeout, 50, 100})
+    # Queued behind the cast: the server still has it to handle when the cast returns its timeout.
+    :sys.get_state(pid)
+    Process.sleep(200)
+    messages = handled()
+    GenServer.stop(pid)
+    %{handled: messages}
   end
 
   # Ends `pid` with `how` once the call below is in its callback.
