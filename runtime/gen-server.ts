@@ -20,13 +20,17 @@ export interface StartOptions<P extends Protocol> {
 /** The start timeout of an async init: kills the server and fails the start at once, even if init never settles. */
 class StartTimeout extends TimerEntry {
   readonly server: ServerProc;
+  readonly caller: Proc | null;
   readonly timedOut: (outcome: InitOutcome) => void;
-  constructor(server: ServerProc, timedOut: (outcome: InitOutcome) => void) {
+  constructor(server: ServerProc, caller: Proc | null, timedOut: (outcome: InitOutcome) => void) {
     super();
     this.server = server;
+    this.caller = caller;
     this.timedOut = timedOut;
   }
   fire(): void {
+    // proc_lib unlinks before killing a slow init: the caller gets {:error, :timeout}, not the kill.
+    if (this.caller !== null) this.server.unlink(this.caller);
     this.server.exit("killed");
     this.timedOut({ started: false, reason: "timeout" });
   }
@@ -81,8 +85,8 @@ export function startServer<P extends Protocol, A, S, C>(
       return Promise.reject(new StartError({ already_started: taken.pid }));
     }
   }
-  const caller = currentProc();
-  if (link && caller !== null) {
+  const caller = link ? currentProc() : null;
+  if (caller !== null) {
     server.link(caller);
     server.parent = caller;
   }
@@ -90,7 +94,7 @@ export function startServer<P extends Protocol, A, S, C>(
   if (!(outcome instanceof Promise)) return settleStart(server, outcome);
   if (timeout === "infinity") return outcome.then((result) => settleStart(server, result));
   return new Promise<InitOutcome>((settle) => {
-    const guard = new StartTimeout(server, settle);
+    const guard = new StartTimeout(server, caller, settle);
     timers.schedule(guard, timeout);
     void outcome.then((result) => {
       if (!guard.active) return; // the timeout already failed the start

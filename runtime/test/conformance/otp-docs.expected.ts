@@ -21,5 +21,9 @@ export const OTP_DOCS = {
     },
     ":sys.get_state/1: restarts a pending idle timeout": { handled_by_130_ms: [], handled_by_230_ms: ["timeout"] },
     "GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires": { handled: ["timeout"] },
+    "GenServer.start_link/3: a start timeout gives {:error, :timeout} and leaves the caller alive": {
+      non_trapping: { caller_alive: true, result: ["error", "timeout"] },
+      trapping: { messages_left: [], result: ["error", "timeout"] },
+    },
   },
 } as const satisfies CaseTable;

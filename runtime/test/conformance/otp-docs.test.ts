@@ -7,6 +7,7 @@ import {
   noreply,
   ok,
   type Pid,
+  type Probe,
   Process,
   type Protocol,
   Sys,
@@ -14,7 +15,7 @@ import {
 } from "#runtime";
 import { deferred, realMacrotask } from "../support.ts";
 import { OTP_DOCS } from "./otp-docs.expected.ts";
-import { conformance, exitCall, useTestProcess, withFakeClock } from "./support.ts";
+import { conformance, exitCall, startResult, useTestProcess, withFakeClock } from "./support.ts";
 
 interface BusyProtocol extends Protocol {
   readonly call: Call<{ readonly type: "busy" }, never> | Call<{ readonly type: "deferred" }, never>;
@@ -41,7 +42,7 @@ interface TimedProtocol extends Protocol {
 }
 
 /** OtpDocs.Busy's timeouts: init runs the given function; every info it handles is recorded, by type. */
-function timed(handled: string[]): GenServerModule<TimedProtocol, () => InitResult<null>, null> {
+function timed(handled: string[]): GenServerModule<TimedProtocol, () => InitResult<null> | Promise<InitResult<null>>, null> {
   return {
     init: (fn) => fn(),
     handleCast: (message, state) => noreply(state, message.timeout),
@@ -132,6 +133,28 @@ describe("the docs of Elixir 1.14 and OTP", () => {
       await clock.tickAsync(200);
       await GenServer.stop(pid);
       return { handled };
+    }),
+  );
+
+  port("GenServer.start_link/3: a start timeout gives {:error, :timeout} and leaves the caller alive", () =>
+    withFakeClock(async (clock) => {
+      const slowInit = (): Promise<InitResult<null>> => new Promise(() => {});
+      const startLinkFrom = async (caller: Probe): Promise<unknown> => {
+        const started = startResult(caller.run(() => GenServer.startLink(timed([]), slowInit, { timeout: 50 })));
+        await clock.tickAsync(50);
+        return started;
+      };
+      const nonTrapping = testProcess.start();
+      const nonTrappingResult = await startLinkFrom(nonTrapping);
+      await clock.tickAsync(50);
+      const trapping = testProcess.start();
+      trapping.run(() => Process.flag("trapExit", true));
+      const trappingResult = await startLinkFrom(trapping);
+      await clock.tickAsync(50);
+      return {
+        non_trapping: { result: nonTrappingResult, caller_alive: nonTrapping.alive },
+        trapping: { result: trappingResult, messages_left: trapping.messages() },
+      };
     }),
   );
 });

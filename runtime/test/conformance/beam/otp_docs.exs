@@ -38,7 +38,8 @@ defmodule OtpDocs.Cases do
        &call_server_dies/0},
       {"GenServer.init/1: a timeout from init does not fire when a message arrived during init", &init_timeout_message_queued/0},
       {":sys.get_state/1: restarts a pending idle timeout", &sys_restarts_idle_timeout/0},
-      {"GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires", &timeout_behind_sys_request/0}
+      {"GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires", &timeout_behind_sys_request/0},
+      {"GenServer.start_link/3: a start timeout gives {:error, :timeout} and leaves the caller alive", &start_link_timeout/0}
     ]
   end
 
@@ -90,6 +91,39 @@ defmodule OtpDocs.Cases do
     messages = handled()
     GenServer.stop(pid)
     %{handled: messages}
+  end
+
+  defp slow_init do
+    fn ->
+      Process.sleep(:infinity)
+      {:ok, nil}
+    end
+  end
+
+  def start_link_timeout do
+    test = self()
+
+    caller =
+      spawn(fn ->
+        result = GenServer.start_link(Busy, slow_init(), timeout: 50)
+        send(test, {:result, result})
+        Process.sleep(:infinity)
+      end)
+
+    non_trapping = receive do: ({:result, result} -> result)
+    Process.sleep(50)
+    caller_alive = Process.alive?(caller)
+    Process.exit(caller, :kill)
+
+    Process.flag(:trap_exit, true)
+    trapping = GenServer.start_link(Busy, slow_init(), timeout: 50)
+    Process.sleep(50)
+    left = Conformance.flush_mailbox()
+
+    %{
+      non_trapping: %{result: non_trapping, caller_alive: caller_alive},
+      trapping: %{result: trapping, messages_left: left}
+    }
   end
 
   # Ends `pid` with `how` once the call below is in its callback.
