@@ -25,5 +25,15 @@ export const OTP_DOCS = {
       non_trapping: { caller_alive: true, result: ["error", "timeout"] },
       trapping: { messages_left: [], result: ["error", "timeout"] },
     },
+    "Process.demonitor/2: returns true, also with :flush; with :info, whether the monitor was still active": {
+      down_left_after_flush: 0,
+      down_left_without_flush: 1,
+      flush_info_active: true,
+      flush_info_with_down_queued: false,
+      flush_with_down_queued: true,
+      info_active: true,
+      info_with_down_queued: false,
+      plain_with_down_queued: true,
+    },
   },
 } as const satisfies CaseTable;

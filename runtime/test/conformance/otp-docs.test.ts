@@ -4,6 +4,7 @@ import {
   GenServer,
   type GenServerModule,
   type InitResult,
+  type MonitorRef,
   noreply,
   ok,
   type Pid,
@@ -157,4 +158,47 @@ describe("the docs of Elixir 1.14 and OTP", () => {
       };
     }),
   );
+
+  port("Process.demonitor/2: returns true, also with :flush; with :info, whether the monitor was still active", async () => {
+    const test = testProcess.start();
+    const deadAndMonitored = async (): Promise<MonitorRef> => {
+      const pid = await GenServer.start(timed([]), () => ok(null));
+      await GenServer.stop(pid);
+      const ref = test.run(() => Process.monitor(pid));
+      await realMacrotask(); // the DOWN is in the mailbox
+      return ref;
+    };
+    const flushMailbox = async (): Promise<number> => {
+      const left = test.messages().length;
+      for (let i = 0; i < left; i++) await test.receive();
+      return left;
+    };
+    const demonitor = (ref: MonitorRef, options?: { flush?: boolean; info?: boolean }): boolean =>
+      test.run(() => Process.demonitor(ref, options));
+
+    const flushWithDownQueued = demonitor(await deadAndMonitored(), { flush: true });
+    const plainWithDownQueued = demonitor(await deadAndMonitored());
+    const downLeft = await flushMailbox();
+    const infoWithDownQueued = demonitor(await deadAndMonitored(), { info: true });
+    await flushMailbox();
+    const flushInfoWithDownQueued = demonitor(await deadAndMonitored(), { flush: true, info: true });
+    const downLeftAfterFlush = await flushMailbox();
+    const alive = testProcess.track(await GenServer.start(timed([]), () => ok(null)));
+    return {
+      flush_with_down_queued: flushWithDownQueued,
+      plain_with_down_queued: plainWithDownQueued,
+      down_left_without_flush: downLeft,
+      info_with_down_queued: infoWithDownQueued,
+      flush_info_with_down_queued: flushInfoWithDownQueued,
+      down_left_after_flush: downLeftAfterFlush,
+      info_active: demonitor(
+        test.run(() => Process.monitor(alive)),
+        { info: true },
+      ),
+      flush_info_active: demonitor(
+        test.run(() => Process.monitor(alive)),
+        { flush: true, info: true },
+      ),
+    };
+  });
 });

@@ -39,7 +39,8 @@ defmodule OtpDocs.Cases do
       {"GenServer.init/1: a timeout from init does not fire when a message arrived during init", &init_timeout_message_queued/0},
       {":sys.get_state/1: restarts a pending idle timeout", &sys_restarts_idle_timeout/0},
       {"GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires", &timeout_behind_sys_request/0},
-      {"GenServer.start_link/3: a start timeout gives {:error, :timeout} and leaves the caller alive", &start_link_timeout/0}
+      {"GenServer.start_link/3: a start timeout gives {:error, :timeout} and leaves the caller alive", &start_link_timeout/0},
+      {"Process.demonitor/2: returns true, also with :flush; with :info, whether the monitor was still active", &demonitor/0}
     ]
   end
 
@@ -123,6 +124,41 @@ defmodule OtpDocs.Cases do
     %{
       non_trapping: %{result: non_trapping, caller_alive: caller_alive},
       trapping: %{result: trapping, messages_left: left}
+    }
+  end
+
+  defp dead_and_monitored do
+    pid = spawn(fn -> :ok end)
+    ref = Process.monitor(pid)
+    # The DOWN is in the mailbox once this returns.
+    receive do: ({:DOWN, ^ref, _, _, _} = down -> send(self(), down))
+    ref
+  end
+
+  def demonitor do
+    flush_with_down_queued = Process.demonitor(dead_and_monitored(), [:flush])
+    ref = dead_and_monitored()
+    plain_with_down_queued = Process.demonitor(ref)
+    down_left = length(Conformance.flush_mailbox())
+    ref = dead_and_monitored()
+    info_with_down_queued = Process.demonitor(ref, [:info])
+    Conformance.flush_mailbox()
+    flush_info_with_down_queued = Process.demonitor(dead_and_monitored(), [:flush, :info])
+    down_left_after_flush = length(Conformance.flush_mailbox())
+    alive = spawn(fn -> Process.sleep(:infinity) end)
+    info_active = Process.demonitor(Process.monitor(alive), [:info])
+    flush_info_active = Process.demonitor(Process.monitor(alive), [:flush, :info])
+    Process.exit(alive, :kill)
+
+    %{
+      flush_with_down_queued: flush_with_down_queued,
+      plain_with_down_queued: plain_with_down_queued,
+      down_left_without_flush: down_left,
+      info_with_down_queued: info_with_down_queued,
+      flush_info_with_down_queued: flush_info_with_down_queued,
+      down_left_after_flush: down_left_after_flush,
+      info_active: info_active,
+      flush_info_active: flush_info_active
     }
   end
 
