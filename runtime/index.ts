@@ -2,8 +2,12 @@
  * The GenServer runtime: Elixir/OTP's processes, GenServers, names, Registry, timers and Logger in TypeScript.
  * Everything a learner, a solution or a grader uses comes from here (imported as `#runtime`).
  */
+
+export type { ChildSpec } from "./child-spec.ts";
 export type { Clock } from "./clock.ts";
 export { now, useClock } from "./clock.ts";
+export type { DynamicSupervisorOptions } from "./dynamic-supervisor.ts";
+export { DynamicSupervisor } from "./dynamic-supervisor.ts";
 export type { FailedCall } from "./errors.ts";
 export { ExitError, StartError } from "./errors.ts";
 export type { StartOptions } from "./gen-server.ts";
@@ -19,8 +23,8 @@ export type { From } from "./request.ts";
 export type { Action, CallResult, Ignore, InitResult, NoReply, NoReplyResult, Ok, Reply, Stop, StopInit, StopReply } from "./results.ts";
 export { ignore, noreply, ok, reply, stop } from "./results.ts";
 export type { GenServerModule } from "./server-process.ts";
-export type { ChildCount, ChildInfo, ChildSpec, Strategy, SupervisorOptions, SupervisorProtocol } from "./supervisor.ts";
-export { DynamicSupervisor, Supervisor } from "./supervisor.ts";
+export type { ChildCount, ChildInfo, StartChildReply, Strategy, SupervisorOptions, SupervisorProtocol } from "./supervisor.ts";
+export { Supervisor } from "./supervisor.ts";
 export type {
   Call,
   DownMessage,

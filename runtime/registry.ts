@@ -1,3 +1,4 @@
+import type { ChildSpec } from "./child-spec.ts";
 import { currentProc } from "./context.ts";
 import { show } from "./errors.ts";
 import { GenServer, type StartOptions, startServer } from "./gen-server.ts";
@@ -6,7 +7,6 @@ import { type Pid, procOf } from "./pid.ts";
 import type { ExitObserver, Proc } from "./process.ts";
 import { ok } from "./results.ts";
 import { type GenServerModule, ServerProc } from "./server-process.ts";
-import type { ChildSpec } from "./supervisor.ts";
 import type { ExitReason, Protocol, RegistryKey, Via } from "./types.ts";
 
 /** A Registry takes no messages: it is a process only so that it has a pid, a name and a lifetime. */

@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import {
   type Call,
+  type ChildSpec,
   GenServer,
   type GenServerModule,
   type InitResult,
@@ -11,12 +12,40 @@ import {
   type Probe,
   Process,
   type Protocol,
+  StartError,
+  Supervisor,
+  type SupervisorProtocol,
   Sys,
   self,
 } from "#runtime";
 import { deferred, realMacrotask } from "../support.ts";
 import { OTP_DOCS } from "./otp-docs.expected.ts";
 import { conformance, exitCall, startResult, useTestProcess, withFakeClock } from "./support.ts";
+
+/** OtpDocs.Worker: a child that starts (linked to the supervisor), ignores or fails, by its argument. */
+const Worker: GenServerModule<BusyProtocol, string, string> = { init: (id) => ok(id) };
+
+function spec(id: string, extra: Partial<ChildSpec> = {}): ChildSpec {
+  return { id, start: () => GenServer.startLink(Worker, id), ...extra };
+}
+
+function failing(id: string, reason: unknown, extra: Partial<ChildSpec> = {}): ChildSpec {
+  return { id, start: () => Promise.reject(new StartError(reason)), ...extra };
+}
+
+/** `[id, pid]` rows of which_children, a child that is not running as "undefined" (Elixir's `:undefined`). */
+async function rows(sup: Pid<SupervisorProtocol>): Promise<unknown[]> {
+  return (await Supervisor.whichChildren(sup)).map((child) => [child.id, child.pid ?? "undefined"]);
+}
+
+async function ids(sup: Pid<SupervisorProtocol>): Promise<string[]> {
+  return (await Supervisor.whichChildren(sup)).map((child) => child.id);
+}
+
+/** Elixir's `{:ok, pid}`, `:ok` or `{:error, reason}` for the data answers of terminate_child and delete_child. */
+function okOrError(answer: "ok" | { readonly error: unknown }): unknown {
+  return answer === "ok" ? "ok" : ["error", answer.error];
+}
 
 interface BusyProtocol extends Protocol {
   readonly call: Call<{ readonly type: "busy" }, never> | Call<{ readonly type: "deferred" }, never>;
@@ -201,4 +230,82 @@ describe("the docs of Elixir 1.14 and OTP", () => {
       ),
     };
   });
+
+  port("Supervisor.which_children/1: the newest child first", () =>
+    testProcess.start().run(async () => {
+      const sup = await Supervisor.startLink([spec("a"), spec("b"), spec("c")], { strategy: "one_for_one" });
+      const started = await ids(sup);
+      await Supervisor.startChild(sup, spec("d"));
+      return { started, after_start_child: await ids(sup) };
+    }),
+  );
+
+  port("Supervisor.start_child/2, restart_child/2 and delete_child/2: what each answers", () =>
+    testProcess.start().run(async () => {
+      const sup = await Supervisor.startLink([spec("a")], { strategy: "one_for_one" });
+      const alreadyStarted = await startResult(Supervisor.startChild(sup, spec("a")));
+      await Supervisor.terminateChild(sup, "a");
+      const alreadyPresent = await startResult(Supervisor.startChild(sup, spec("a")));
+      const restartStopped = await startResult(Supervisor.restartChild(sup, "a"));
+      const restartRunning = await startResult(Supervisor.restartChild(sup, "a"));
+      const deleteRunning = okOrError(await Supervisor.deleteChild(sup, "a"));
+      await Supervisor.terminateChild(sup, "a");
+      const deleteStopped = okOrError(await Supervisor.deleteChild(sup, "a"));
+      return {
+        start_child_already_started: alreadyStarted,
+        start_child_already_present: alreadyPresent,
+        restart_child_stopped: restartStopped,
+        restart_child_running: restartRunning,
+        restart_child_unknown: await startResult(Supervisor.restartChild(sup, "zz")),
+        delete_child_running: deleteRunning,
+        delete_child_stopped: deleteStopped,
+        delete_child_unknown: okOrError(await Supervisor.deleteChild(sup, "zz")),
+        start_child_ignore: await startResult(Supervisor.startChild(sup, failing("i", "ignore"))),
+        start_child_ignore_temporary: await startResult(Supervisor.startChild(sup, failing("it", "ignore", { restart: "temporary" }))),
+        start_child_fails: await startResult(Supervisor.startChild(sup, failing("f", "nope"))),
+        start_child_missing_id: await startResult(Supervisor.startChild(sup, { start: () => GenServer.startLink(Worker, "x") } as never)),
+        rows: await rows(sup),
+      };
+    }),
+  );
+
+  port("Supervisor.terminate_child/2: a temporary child is deleted, any other keeps its spec", () =>
+    testProcess.start().run(async () => {
+      const sup = await Supervisor.startLink([spec("p"), spec("t", { restart: "temporary" })], { strategy: "one_for_one" });
+      await Supervisor.terminateChild(sup, "t");
+      await Supervisor.terminateChild(sup, "p");
+      const childRows = await rows(sup);
+      const restartTemporary = await startResult(Supervisor.restartChild(sup, "t"));
+      const restartPermanent = ((await startResult(Supervisor.restartChild(sup, "p"))) as unknown[])[0];
+      return { rows: childRows, restart_temporary: restartTemporary, restart_permanent: restartPermanent };
+    }),
+  );
+
+  port("Supervisor.start_link/2: refused child specs and options", () => {
+    const test = testProcess.start();
+    test.run(() => Process.flag("trapExit", true));
+    return test.run(async () => ({
+      duplicate_id: await startResult(Supervisor.startLink([spec("a"), spec("a")], { strategy: "one_for_one" })),
+      missing_id: await startResult(
+        Supervisor.startLink([{ start: () => GenServer.startLink(Worker, "x") } as never], { strategy: "one_for_one" }),
+      ),
+      strategy: await startResult(Supervisor.startLink([], { strategy: "bogus" as never })),
+      max_restarts: await startResult(Supervisor.startLink([], { strategy: "one_for_one", maxRestarts: -1 })),
+      max_seconds: await startResult(Supervisor.startLink([], { strategy: "one_for_one", maxSeconds: 0 })),
+      child_fails: await startResult(Supervisor.startLink([spec("a"), failing("f", "nope")], { strategy: "one_for_one" })),
+    }));
+  });
+
+  port("Supervisor :one_for_all: a temporary sibling is shut down and not restarted", () =>
+    testProcess.start().run(async () => {
+      const sup = await Supervisor.startLink([spec("a"), spec("t", { restart: "temporary" }), spec("b")], { strategy: "one_for_all" });
+      const a = (await Supervisor.whichChildren(sup)).find((child) => child.id === "a")?.pid as Pid;
+      Process.exit(a, "kill");
+      const childRows = await Supervisor.whichChildren(sup);
+      return {
+        ids_after_restart: childRows.map((child) => child.id),
+        all_running_again: childRows.every((child) => typeof child.pid === "object" && child.pid !== null && child.pid !== a),
+      };
+    }),
+  );
 });

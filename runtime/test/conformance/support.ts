@@ -36,6 +36,23 @@ export function toJson(value: unknown): Json {
 }
 
 /**
+ * A reason as the Elixir term it stands for: the runtime writes `{:tag, value}` as `{ tag: value }` and
+ * `{:failed_to_start_child, id, reason}` as `{ failed_to_start_child: id, reason }`; both become arrays, the JSON
+ * form of a tuple. Anything else is left as it is.
+ */
+export function elixirReason(reason: unknown): unknown {
+  if (typeof reason !== "object" || reason === null || Array.isArray(reason) || reason instanceof Error || reason instanceof Pid)
+    return reason;
+  const keys = Object.keys(reason);
+  const fields = reason as Readonly<Record<string, unknown>>;
+  if (keys.length === 2 && "failed_to_start_child" in fields && "reason" in fields)
+    return ["failed_to_start_child", fields.failed_to_start_child, elixirReason(fields.reason)];
+  if (keys.length !== 1) return reason;
+  const [tag] = keys as [string];
+  return [tag, elixirReason(fields[tag])];
+}
+
+/**
  * The reason a client call exited with, or "no_exit" when it returned: Elixir's `catch_exit/1` keeping the
  * reason. The runtime rejects the promise with an ExitError where Elixir exits the caller.
  */
@@ -44,7 +61,7 @@ export async function exitReason(promise: Promise<unknown>): Promise<unknown> {
     await promise;
     return "no_exit";
   } catch (error) {
-    if (error instanceof ExitError) return error.reason;
+    if (error instanceof ExitError) return elixirReason(error.reason);
     throw error;
   }
 }
@@ -55,21 +72,22 @@ export async function exitCall(promise: Promise<unknown>): Promise<unknown> {
     await promise;
     return "no_exit";
   } catch (error) {
-    if (error instanceof ExitError) return [error.reason, error.call.fn];
+    if (error instanceof ExitError) return [elixirReason(error.reason), error.call.fn];
     throw error;
   }
 }
 
 /**
- * What `GenServer.start/3` returns in Elixir: `["ok", pid]`, `["error", reason]`, or `"ignore"`. The runtime
- * resolves with the pid or rejects with a StartError (reason `"ignore"` for `:ignore`).
+ * What `GenServer.start/3` (or a supervisor's `start_child`) returns in Elixir: `["ok", pid]` (`["ok", "undefined"]`
+ * for a child that ignored), `["error", reason]`, or `"ignore"`. The runtime resolves with the pid (null) or
+ * rejects with a StartError (reason `"ignore"` for `:ignore`).
  */
-export async function startResult(promise: Promise<Pid>): Promise<unknown> {
+export async function startResult(promise: Promise<Pid | null>): Promise<unknown> {
   try {
-    return ["ok", await promise];
+    return ["ok", (await promise) ?? "undefined"];
   } catch (error) {
     if (!(error instanceof StartError)) throw error;
-    return error.reason === "ignore" ? "ignore" : ["error", error.reason];
+    return error.reason === "ignore" ? "ignore" : ["error", elixirReason(error.reason)];
   }
 }
 

@@ -29,6 +29,16 @@ defmodule OtpDocs.Busy do
   end
 end
 
+defmodule OtpDocs.Worker do
+  use GenServer
+
+  def start_link(:ignore), do: :ignore
+  def start_link({:fail, reason}), do: {:error, reason}
+  def start_link(id), do: GenServer.start_link(__MODULE__, id)
+
+  def init(id), do: {:ok, id}
+end
+
 defmodule OtpDocs.Cases do
   alias OtpDocs.Busy
 
@@ -40,8 +50,88 @@ defmodule OtpDocs.Cases do
       {":sys.get_state/1: restarts a pending idle timeout", &sys_restarts_idle_timeout/0},
       {"GenServer.handle_cast/2: a timeout returned while only a :sys request is queued still fires", &timeout_behind_sys_request/0},
       {"GenServer.start_link/3: a start timeout gives {:error, :timeout} and leaves the caller alive", &start_link_timeout/0},
-      {"Process.demonitor/2: returns true, also with :flush; with :info, whether the monitor was still active", &demonitor/0}
+      {"Process.demonitor/2: returns true, also with :flush; with :info, whether the monitor was still active", &demonitor/0},
+      {"Supervisor.which_children/1: the newest child first", &which_children_order/0},
+      {"Supervisor.start_child/2, restart_child/2 and delete_child/2: what each answers", &child_functions/0},
+      {"Supervisor.terminate_child/2: a temporary child is deleted, any other keeps its spec", &terminate_temporary/0},
+      {"Supervisor.start_link/2: refused child specs and options", &refused_specs/0},
+      {"Supervisor :one_for_all: a temporary sibling is shut down and not restarted", &one_for_all_temporary/0}
     ]
+  end
+
+  defp spec(id, extra \\ %{}), do: Map.merge(%{id: id, start: {OtpDocs.Worker, :start_link, [id]}}, extra)
+
+  # [id, pid] rows: a pid prints as "#PID", a child that is not running as "undefined".
+  defp rows(supervisor), do: for({id, pid, _type, _modules} <- Supervisor.which_children(supervisor), do: [id, pid])
+  defp ids(supervisor), do: for({id, _pid, _type, _modules} <- Supervisor.which_children(supervisor), do: id)
+
+  def which_children_order do
+    {:ok, sup} = Supervisor.start_link([spec(:a), spec(:b), spec(:c)], strategy: :one_for_one)
+    started = ids(sup)
+    {:ok, _} = Supervisor.start_child(sup, spec(:d))
+    %{started: started, after_start_child: ids(sup)}
+  end
+
+  # The runtime reports a child's own start failure alone: OTP adds its internal child record.
+  defp without_child_record({:error, {reason, child}}) when elem(child, 0) == :child, do: {:error, reason}
+  defp without_child_record(other), do: other
+
+  def child_functions do
+    {:ok, sup} = Supervisor.start_link([spec(:a)], strategy: :one_for_one)
+    already_started = Supervisor.start_child(sup, spec(:a))
+    :ok = Supervisor.terminate_child(sup, :a)
+    already_present = Supervisor.start_child(sup, spec(:a))
+    restart_stopped = Supervisor.restart_child(sup, :a)
+    restart_running = Supervisor.restart_child(sup, :a)
+    delete_running = Supervisor.delete_child(sup, :a)
+    :ok = Supervisor.terminate_child(sup, :a)
+    delete_stopped = Supervisor.delete_child(sup, :a)
+
+    %{
+      start_child_already_started: already_started,
+      start_child_already_present: already_present,
+      restart_child_stopped: restart_stopped,
+      restart_child_running: restart_running,
+      restart_child_unknown: Supervisor.restart_child(sup, :zz),
+      delete_child_running: delete_running,
+      delete_child_stopped: delete_stopped,
+      delete_child_unknown: Supervisor.delete_child(sup, :zz),
+      start_child_ignore: Supervisor.start_child(sup, %{id: :i, start: {OtpDocs.Worker, :start_link, [:ignore]}}),
+      start_child_ignore_temporary:
+        Supervisor.start_child(sup, %{id: :it, start: {OtpDocs.Worker, :start_link, [:ignore]}, restart: :temporary}),
+      start_child_fails: without_child_record(Supervisor.start_child(sup, %{id: :f, start: {OtpDocs.Worker, :start_link, [{:fail, :nope}]}})),
+      start_child_missing_id: Supervisor.start_child(sup, %{start: {OtpDocs.Worker, :start_link, [:x]}}),
+      rows: rows(sup)
+    }
+  end
+
+  def terminate_temporary do
+    {:ok, sup} = Supervisor.start_link([spec(:p), spec(:t, %{restart: :temporary})], strategy: :one_for_one)
+    :ok = Supervisor.terminate_child(sup, :t)
+    :ok = Supervisor.terminate_child(sup, :p)
+    %{rows: rows(sup), restart_temporary: Supervisor.restart_child(sup, :t), restart_permanent: elem(Supervisor.restart_child(sup, :p), 0)}
+  end
+
+  def refused_specs do
+    Process.flag(:trap_exit, true)
+
+    %{
+      duplicate_id: Supervisor.start_link([spec(:a), spec(:a)], strategy: :one_for_one),
+      missing_id: Supervisor.start_link([%{start: {OtpDocs.Worker, :start_link, [:x]}}], strategy: :one_for_one),
+      strategy: Supervisor.start_link([], strategy: :bogus),
+      max_restarts: Supervisor.start_link([], strategy: :one_for_one, max_restarts: -1),
+      max_seconds: Supervisor.start_link([], strategy: :one_for_one, max_seconds: 0),
+      child_fails: Supervisor.start_link([spec(:a), %{id: :f, start: {OtpDocs.Worker, :start_link, [{:fail, :nope}]}}], strategy: :one_for_one)
+    }
+  end
+
+  def one_for_all_temporary do
+    {:ok, sup} = Supervisor.start_link([spec(:a), spec(:t, %{restart: :temporary}), spec(:b)], strategy: :one_for_all)
+    [{:a, a, _, _}] = Enum.filter(Supervisor.which_children(sup), &(elem(&1, 0) == :a))
+    Process.exit(a, :kill)
+    # The EXIT the supervisor gets comes from `a`, not from here: give it time to arrive before asking.
+    Process.sleep(100)
+    %{ids_after_restart: ids(sup), all_running_again: Enum.all?(rows(sup), fn [_, pid] -> is_pid(pid) and pid != a end)}
   end
 
   defp handled(test_timeout \\ 0) do
