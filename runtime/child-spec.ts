@@ -37,22 +37,27 @@ const RESTARTS: ReadonlySet<unknown> = new Set(["permanent", "transient", "tempo
 const TYPES: ReadonlySet<unknown> = new Set(["worker", "supervisor"]);
 
 /**
- * Why a spec is not one, as OTP's `check_childspec` says it (`"missing_id"`, `{ invalid_mfa: start }`, …), or null.
- * `idRequired` is false for a DynamicSupervisor, which ignores ids as Elixir's does.
+ * Why a spec is not one, or null. For a Supervisor as OTP's `check_childspec` says it (`"missing_id"`,
+ * `"missing_start"`, `{ invalid_mfa: start }`, …); for a DynamicSupervisor as Elixir's `validate_child` does (a spec
+ * without id, or whose start is not a function, is `{ invalid_child_spec: spec }`, and a shutdown of 0 is refused).
  */
-export function childSpecError(spec: unknown, idRequired: boolean): ExitReason | null {
+export function childSpecError(spec: unknown, flavour: "supervisor" | "dynamic"): ExitReason | null {
   if (typeof spec !== "object" || spec === null) return { invalid_child_spec: spec };
   const { id, start, restart, shutdown, type } = spec as Partial<Record<keyof ChildSpec, unknown>>;
-  if (idRequired && id === undefined) return "missing_id";
-  if (idRequired && typeof id !== "string") return { invalid_child_id: id };
-  if (start === undefined) return idRequired ? "missing_start" : { invalid_child_spec: spec };
-  if (typeof start !== "function") return { invalid_mfa: start };
+  if (flavour === "dynamic" && (id === undefined || start === undefined)) return { invalid_child_spec: spec };
+  if (id === undefined) return "missing_id";
+  if (start === undefined) return "missing_start";
+  // Ids are compared as strings here (Elixir takes any term): a child's id is a string.
+  if (flavour === "supervisor" && typeof id !== "string") return { invalid_child_id: id };
+  // Elixir's DynamicSupervisor takes a start that is no MFA at all for no spec at all.
+  if (typeof start !== "function") return flavour === "dynamic" ? { invalid_child_spec: spec } : { invalid_mfa: start };
   if (restart !== undefined && !RESTARTS.has(restart)) return { invalid_restart_type: restart };
+  const minimumShutdown = flavour === "dynamic" ? 1 : 0;
   const validShutdown =
     shutdown === undefined ||
     shutdown === "brutal_kill" ||
     shutdown === "infinity" ||
-    (typeof shutdown === "number" && Number.isSafeInteger(shutdown) && shutdown >= 0);
+    (typeof shutdown === "number" && Number.isSafeInteger(shutdown) && shutdown >= minimumShutdown);
   if (!validShutdown) return { invalid_shutdown: shutdown };
   if (type !== undefined && !TYPES.has(type)) return { invalid_child_type: type };
   return null;

@@ -8,13 +8,15 @@ import { intensityError, RestartIntensity } from "./restart-intensity.ts";
 import { noreply, ok, reply, stop } from "./results.ts";
 import type { GenServerModule } from "./server-process.ts";
 import { type ChildCount, type ChildInfo, type StartChildReply, Supervisor, type SupervisorProtocol } from "./supervisor.ts";
-import type { ExitReason, Name, Protocol, ServerRef, SystemMessage } from "./types.ts";
+import type { ExitReason, Name, Protocol, ServerRef, SystemMessage, Via } from "./types.ts";
 
 export interface DynamicSupervisorOptions {
+  /** Accepted as in Elixir, where `one_for_one` is the only strategy a DynamicSupervisor has. */
+  readonly strategy?: "one_for_one";
   /** More than `maxRestarts` restarts within `maxSeconds` and the supervisor gives up and exits (defaults 3 and 5). */
   readonly maxRestarts?: number;
   readonly maxSeconds?: number;
-  readonly name?: Name<SupervisorProtocol>;
+  readonly name?: Name<SupervisorProtocol> | Via<SupervisorProtocol>;
   /** At most this many children at once, restarting ones included (default `"infinity"`); past it startChild rejects with `"max_children"`. */
   readonly maxChildren?: number | "infinity";
   /** Arguments every child's start function gets, before its own (Elixir's `extra_arguments`). */
@@ -85,7 +87,7 @@ async function restart(state: State, child: Child): Promise<boolean> {
 }
 
 async function startChildCall(state: State, spec: ChildSpec): Promise<StartChildReply> {
-  const invalid = childSpecError(spec, false);
+  const invalid = childSpecError(spec, "dynamic");
   if (invalid !== null) return { error: invalid };
   if (state.children.size >= state.maxChildren) return { error: "max_children" };
   const started = await startChildProcess(spec, state.extraArguments);
@@ -94,7 +96,8 @@ async function startChildCall(state: State, spec: ChildSpec): Promise<StartChild
 }
 
 function initError(options: DynamicSupervisorOptions): ExitReason | null {
-  const { maxChildren = "infinity", extraArguments = [] } = options;
+  const { strategy = "one_for_one", maxChildren = "infinity", extraArguments = [] } = options;
+  if (strategy !== "one_for_one") return { invalid_strategy: strategy };
   const invalid = intensityError(options.maxRestarts ?? 3, options.maxSeconds ?? 5);
   if (invalid !== null) return invalid;
   if (maxChildren !== "infinity" && !(typeof maxChildren === "number" && Number.isSafeInteger(maxChildren) && maxChildren >= 0))
@@ -164,7 +167,7 @@ const DynamicSupervisorServer: GenServerModule<ServerProtocol, DynamicSupervisor
 };
 
 function startDynamic(options: DynamicSupervisorOptions, link: boolean): Promise<Pid<SupervisorProtocol>> {
-  const startOptions = options.name === undefined ? {} : { name: options.name as Name<ServerProtocol> };
+  const startOptions = options.name === undefined ? {} : { name: options.name as Name<ServerProtocol> | Via<ServerProtocol> };
   return (
     link
       ? GenServer.startLink(DynamicSupervisorServer, options, startOptions)
@@ -182,6 +185,23 @@ function startDynamic(options: DynamicSupervisorOptions, link: boolean): Promise
  */
 export const DynamicSupervisor = {
   start: (options: DynamicSupervisorOptions = {}): Promise<Pid<SupervisorProtocol>> => startDynamic(options, false),
+  /**
+   * The child spec of a DynamicSupervisor under a Supervisor (Elixir's `{DynamicSupervisor, opts}`): its id is its
+   * name (`registry.key` for a via name), or `"DynamicSupervisor"` when it has none.
+   *
+   * @example
+   * await Supervisor.startLink([DynamicSupervisor.childSpec({ name: WORKERS })]);
+   */
+  childSpec: (options: DynamicSupervisorOptions = {}): ChildSpec => ({
+    id:
+      options.name === undefined
+        ? "DynamicSupervisor"
+        : typeof options.name === "string"
+          ? options.name
+          : `${options.name.registry}.${options.name.key}`,
+    start: () => startDynamic(options, true),
+    type: "supervisor",
+  }),
   startLink: (options: DynamicSupervisorOptions = {}): Promise<Pid<SupervisorProtocol>> => startDynamic(options, true),
   /**
    * Starts a child under the supervisor, calling its start function with the supervisor's `extraArguments`;
@@ -192,6 +212,9 @@ export const DynamicSupervisor = {
    * const pid = await DynamicSupervisor.startChild(WORKERS, { id: "SOLUSD", start: () => PriceWorker.startLink("SOLUSD") });
    */
   async startChild(supervisor: ServerRef<SupervisorProtocol>, spec: ChildSpec): Promise<Pid> {
+    // Checked by the caller, as Elixir's start_child does: a bad spec is refused before any call.
+    const invalid = childSpecError(spec, "dynamic");
+    if (invalid !== null) throw new StartError(invalid, "DynamicSupervisor.startChild");
     const started = await GenServer.call(supervisor, { type: "start_child", spec }, "infinity");
     if ("error" in started) throw new StartError(started.error, "DynamicSupervisor.startChild");
     if (started.ok === null) throw new StartError("ignore", "DynamicSupervisor.startChild");

@@ -7,7 +7,7 @@ import { Process, self } from "./process-api.ts";
 import { intensityError, RestartIntensity } from "./restart-intensity.ts";
 import { noreply, ok, reply, stop } from "./results.ts";
 import type { GenServerModule } from "./server-process.ts";
-import type { Call, ExitReason, Name, Protocol, ServerRef, SystemMessage } from "./types.ts";
+import type { Call, ExitReason, Name, Protocol, ServerRef, SystemMessage, Via } from "./types.ts";
 
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one";
 
@@ -17,7 +17,7 @@ export interface SupervisorOptions {
   /** More than `maxRestarts` restarts within `maxSeconds` and the supervisor gives up and exits (defaults 3 and 5). */
   readonly maxRestarts?: number;
   readonly maxSeconds?: number;
-  readonly name?: Name<SupervisorProtocol>;
+  readonly name?: Name<SupervisorProtocol> | Via<SupervisorProtocol>;
 }
 
 /** One row of `whichChildren`: the child's pid, `"restarting"` while a failed restart is retried, or `null` when not running. */
@@ -178,7 +178,7 @@ function shouldRestart(spec: ChildSpec, reason: ExitReason): boolean {
 }
 
 async function startChildCall(state: State, spec: ChildSpec): Promise<StartChildReply> {
-  const invalid = childSpecError(spec, true);
+  const invalid = childSpecError(spec, "supervisor");
   if (invalid !== null) return { error: invalid };
   const existing = state.children.find((c) => c.spec.id === spec.id);
   if (existing !== undefined) return { error: existing.pid instanceof Pid ? { already_started: existing.pid } : "already_present" };
@@ -210,7 +210,7 @@ const SupervisorServer: GenServerModule<ServerProtocol, Arg, State> = {
     if (invalidOptions !== null) return stop({ supervisor_data: invalidOptions });
     const ids = new Set<string>();
     for (const spec of children) {
-      const invalid = childSpecError(spec, true);
+      const invalid = childSpecError(spec, "supervisor");
       if (invalid !== null) return stop({ start_spec: invalid });
       if (ids.has(spec.id)) return stop({ start_spec: { duplicate_child_name: spec.id } });
       ids.add(spec.id);
@@ -280,7 +280,7 @@ const SupervisorServer: GenServerModule<ServerProtocol, Arg, State> = {
 
 function startSupervisor(children: readonly ChildSpec[], options: SupervisorOptions, link: boolean): Promise<Pid<SupervisorProtocol>> {
   const arg: Arg = { children, options };
-  const startOptions = options.name === undefined ? {} : { name: options.name as Name<ServerProtocol> };
+  const startOptions = options.name === undefined ? {} : { name: options.name as Name<ServerProtocol> | Via<ServerProtocol> };
   return (
     link ? GenServer.startLink(SupervisorServer, arg, startOptions) : GenServer.start(SupervisorServer, arg, startOptions)
   ) as Promise<Pid<SupervisorProtocol>>;
