@@ -47,8 +47,6 @@ export function childSpecError(spec: unknown, flavour: "supervisor" | "dynamic")
   if (flavour === "dynamic" && (id === undefined || start === undefined)) return { invalid_child_spec: spec };
   if (id === undefined) return "missing_id";
   if (start === undefined) return "missing_start";
-  // Ids are compared as strings here (Elixir takes any term): a child's id is a string.
-  if (flavour === "supervisor" && typeof id !== "string") return { invalid_child_id: id };
   // Elixir's DynamicSupervisor takes a start that is no MFA at all for no spec at all.
   if (typeof start !== "function") return flavour === "dynamic" ? { invalid_child_spec: spec } : { invalid_mfa: start };
   if (restart !== undefined && !RESTARTS.has(restart)) return { invalid_restart_type: restart };
