@@ -75,7 +75,7 @@ export function startServer<P extends Protocol, A, S, C>(
     }
     let taken: Proc | null;
     try {
-      taken = registry.registerName(registration.key, server);
+      taken = registry.registerName(registration.key, server, registration.value);
     } catch (error) {
       server.exit("normal");
       return Promise.reject(error);

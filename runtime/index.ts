@@ -14,6 +14,7 @@ export type { StartOptions } from "./gen-server.ts";
 export { GenServer, Sys } from "./gen-server.ts";
 export type { LogEntry, LogHandler, LogLevel } from "./logger.ts";
 export { Logger } from "./logger.ts";
+export type { MatchExpression, MatchPattern, MatchSpec, MatchSpecClause } from "./match-spec.ts";
 export { Pid } from "./pid.ts";
 export { Probe } from "./probe.ts";
 export { Process, self } from "./process-api.ts";

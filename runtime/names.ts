@@ -8,7 +8,7 @@ const localNames = new Map<string, Proc>();
 /** What a Registry must offer for via names; implemented in registry.ts. */
 export interface ViaRegistry {
   whereisKey(key: RegistryKey): Proc | null;
-  registerName(key: RegistryKey, proc: Proc): Proc | null;
+  registerName(key: RegistryKey, proc: Proc, value: unknown): Proc | null;
 }
 
 /** Registries by name, so that a via name costs two Map reads. */
@@ -18,9 +18,11 @@ const registries = new Map<string, Proc & ViaRegistry>();
 export class ViaName implements Via {
   readonly registry: string;
   readonly key: RegistryKey;
-  constructor(registry: string, key: RegistryKey) {
+  readonly value: unknown;
+  constructor(registry: string, key: RegistryKey, value: unknown) {
     this.registry = registry;
     this.key = key;
+    this.value = value;
   }
 }
 

@@ -612,7 +612,7 @@ describe("a Registry as the first child", () => {
     await Promise.all([registryDown, workerDown]);
 
     // Assert
-    expect(registry).toMatchObject({ id: `Registry.${REG}`, type: "supervisor" });
+    expect(registry).toMatchObject({ id: REG, type: "supervisor" });
     expect(order).toEqual(["worker", "registry"]);
   });
 });

@@ -11,10 +11,11 @@ import { parseArgs } from "node:util";
 import { DYNAMIC_SUPERVISOR_TEST } from "./dynamic-supervisor.expected.ts";
 import { GEN_SERVER_TEST } from "./gen-server.expected.ts";
 import { OTP_DOCS } from "./otp-docs.expected.ts";
+import { REGISTRY_TEST } from "./registry.expected.ts";
 import { SUPERVISOR_TEST } from "./supervisor.expected.ts";
 import { type CaseTable, ELIXIR_VERSION, type Json } from "./table.ts";
 
-const TABLES: readonly CaseTable[] = [GEN_SERVER_TEST, SUPERVISOR_TEST, DYNAMIC_SUPERVISOR_TEST, OTP_DOCS];
+const TABLES: readonly CaseTable[] = [GEN_SERVER_TEST, REGISTRY_TEST, SUPERVISOR_TEST, DYNAMIC_SUPERVISOR_TEST, OTP_DOCS];
 
 // Far above the slowest file (a few seconds): it only keeps a hung BEAM from hanging the script.
 const FILE_TIMEOUT_MS = 120_000;

@@ -107,14 +107,15 @@ export async function argumentError(fn: () => unknown): Promise<string> {
 
 /**
  * Whether the test process `probe` is linked to `pid`, seen the way the snippets see it too: trap exits, end the
- * server with `boom`, and look for its EXIT message.
+ * process with `boom` (or `kill`, for one that traps exits), and look for its EXIT message.
  */
-export async function linked(probe: Probe, pid: Pid): Promise<boolean> {
+export async function linked(probe: Probe, pid: Pid, how: "boom" | "kill" = "boom"): Promise<boolean> {
   probe.run(() => Process.flag("trapExit", true));
-  probe.run(() => Process.exit(pid, "boom"));
+  probe.run(() => Process.exit(pid, how));
+  const reason = how === "kill" ? "killed" : how;
   const isItsExit = (message: unknown): boolean => {
     const exit = message as Partial<ExitMessage> | null;
-    return exit?.type === "EXIT" && exit.pid === pid && exit.reason === "boom";
+    return exit?.type === "EXIT" && exit.pid === pid && exit.reason === reason;
   };
   const found = await probe.receive(isItsExit, 100).then(
     () => true,
