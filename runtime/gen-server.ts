@@ -15,6 +15,11 @@ export interface StartOptions<P extends Protocol> {
   readonly name?: Name<P> | Via<P>;
   /** How long `init` may take, in ms; past it the server is killed and start fails with `"timeout"`. */
   readonly timeout?: Timeout;
+  /**
+   * Elixir's `hibernate_after`: the BEAM hibernates a server idle for that long. Accepted, and like `"hibernate"`
+   * without effect: JavaScript has no per-process heap to compact. The server answers as before.
+   */
+  readonly hibernateAfter?: Timeout;
 }
 
 /** The start timeout of an async init: kills the server and fails the start at once, even if init never settles. */

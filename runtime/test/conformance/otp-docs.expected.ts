@@ -68,5 +68,9 @@ export const OTP_DOCS = {
       all_running_again: true,
       ids_after_restart: ["b", "a"],
     },
+    "GenServer.start/3: hibernate_after is accepted and the server answers after hibernating": {
+      negative_accepted: "ok",
+      state_after_idle: "hello",
+    },
   },
 } as const satisfies CaseTable;

@@ -308,4 +308,15 @@ describe("the docs of Elixir 1.14 and OTP", () => {
       };
     }),
   );
+
+  port("GenServer.start/3: hibernate_after is accepted and the server answers after hibernating", () =>
+    withFakeClock(async (clock) => {
+      const pid = testProcess.track(await GenServer.start(Worker, "hello", { hibernateAfter: 10 }));
+      await clock.tickAsync(50);
+      const stateAfterIdle = await Sys.getState(pid);
+      const negative = (await startResult(GenServer.start(Worker, "x", { hibernateAfter: -1 }))) as [string, Pid];
+      testProcess.track(negative[1]);
+      return { state_after_idle: stateAfterIdle, negative_accepted: negative[0] };
+    }),
+  );
 });

@@ -55,8 +55,16 @@ defmodule OtpDocs.Cases do
       {"Supervisor.start_child/2, restart_child/2 and delete_child/2: what each answers", &child_functions/0},
       {"Supervisor.terminate_child/2: a temporary child is deleted, any other keeps its spec", &terminate_temporary/0},
       {"Supervisor.start_link/2: refused child specs and options", &refused_specs/0},
-      {"Supervisor :one_for_all: a temporary sibling is shut down and not restarted", &one_for_all_temporary/0}
+      {"Supervisor :one_for_all: a temporary sibling is shut down and not restarted", &one_for_all_temporary/0},
+      {"GenServer.start/3: hibernate_after is accepted and the server answers after hibernating", &hibernate_after/0}
     ]
+  end
+
+  def hibernate_after do
+    {:ok, pid} = GenServer.start(OtpDocs.Worker, :hello, hibernate_after: 10)
+    Process.sleep(50)
+    idle_call = :sys.get_state(pid)
+    %{state_after_idle: idle_call, negative_accepted: elem(GenServer.start(OtpDocs.Worker, :x, hibernate_after: -1), 0)}
   end
 
   defp spec(id, extra \\ %{}), do: Map.merge(%{id: id, start: {OtpDocs.Worker, :start_link, [id]}}, extra)
