@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { CHAPTER_RETURN_VALUES } from "./chapter-return-values.expected.ts";
 import { DYNAMIC_SUPERVISOR_TEST } from "./dynamic-supervisor.expected.ts";
 import { GEN_SERVER_TEST } from "./gen-server.expected.ts";
 import { OTP_DOCS } from "./otp-docs.expected.ts";
@@ -15,7 +16,14 @@ import { REGISTRY_TEST } from "./registry.expected.ts";
 import { SUPERVISOR_TEST } from "./supervisor.expected.ts";
 import { type CaseTable, ELIXIR_VERSION, type Json } from "./table.ts";
 
-const TABLES: readonly CaseTable[] = [GEN_SERVER_TEST, REGISTRY_TEST, SUPERVISOR_TEST, DYNAMIC_SUPERVISOR_TEST, OTP_DOCS];
+const TABLES: readonly CaseTable[] = [
+  GEN_SERVER_TEST,
+  REGISTRY_TEST,
+  SUPERVISOR_TEST,
+  DYNAMIC_SUPERVISOR_TEST,
+  CHAPTER_RETURN_VALUES,
+  OTP_DOCS,
+];
 
 // Far above the slowest file (a few seconds): it only keeps a hung BEAM from hanging the script.
 const FILE_TIMEOUT_MS = 120_000;
