@@ -162,12 +162,20 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
   }
 
   protected override exited(reason: ExitReason): void {
-    for (const proc of this.keysOf.keys()) proc.unobserve(this);
+    const registrants = [...this.keysOf.keys()];
     this.keysOf.clear();
     this.entries.clear();
     this.holders.clear();
     unregisterRegistry(this.registryName, this);
     super.exited(reason);
+    // Elixir's registry shuts its partitions down with :shutdown, which takes the linked registrants down with it,
+    // also when the registry itself stops normally.
+    const signal = reason === "normal" ? "shutdown" : reason;
+    for (const proc of registrants) {
+      proc.unobserve(this);
+      this.unlink(proc);
+      proc.exitSignal(this, signal, true);
+    }
   }
 }
 

@@ -72,5 +72,6 @@ export const OTP_DOCS = {
       negative_accepted: "ok",
       state_after_idle: "hello",
     },
+    "Registry: a registered process exits with :shutdown when the registry stops": ["shutdown", "shutdown"],
   },
 } as const satisfies CaseTable;

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import {
   type Call,
   type ChildSpec,
+  type DownMessage,
   GenServer,
   type GenServerModule,
   type InitResult,
@@ -12,6 +13,7 @@ import {
   type Probe,
   Process,
   type Protocol,
+  Registry,
   StartError,
   Supervisor,
   type SupervisorProtocol,
@@ -319,4 +321,23 @@ describe("the docs of Elixir 1.14 and OTP", () => {
       return { state_after_idle: stateAfterIdle, negative_accepted: negative[0] };
     }),
   );
+
+  port("Registry: a registered process exits with :shutdown when the registry stops", async () => {
+    const registry = await Registry.start({ keys: "unique", name: "stopping_registry" });
+    const worker = testProcess.track(await GenServer.start(Worker, "via", { name: Registry.via("stopping_registry", "worker") }));
+    const registrant = testProcess.start();
+    registrant.run(() => Registry.register("stopping_registry", "key", "value"));
+    const test = testProcess.start();
+    for (const pid of [worker, registrant.pid]) test.run(() => Process.monitor(pid));
+    await GenServer.stop(registry);
+    const reasons: unknown[] = [];
+    for (const pid of [worker, registrant.pid]) {
+      const down = (await test.receive(
+        (m) => (m as Partial<DownMessage> | null)?.type === "DOWN" && (m as DownMessage).pid === pid,
+        1000,
+      )) as DownMessage;
+      reasons.push(down.reason);
+    }
+    return reasons;
+  });
 });

@@ -56,8 +56,28 @@ defmodule OtpDocs.Cases do
       {"Supervisor.terminate_child/2: a temporary child is deleted, any other keeps its spec", &terminate_temporary/0},
       {"Supervisor.start_link/2: refused child specs and options", &refused_specs/0},
       {"Supervisor :one_for_all: a temporary sibling is shut down and not restarted", &one_for_all_temporary/0},
-      {"GenServer.start/3: hibernate_after is accepted and the server answers after hibernating", &hibernate_after/0}
+      {"GenServer.start/3: hibernate_after is accepted and the server answers after hibernating", &hibernate_after/0},
+      {"Registry: a registered process exits with :shutdown when the registry stops", &registry_stop/0}
     ]
+  end
+
+  def registry_stop do
+    {:ok, registry} = Registry.start_link(keys: :unique, name: :stopping_registry)
+    Process.unlink(registry)
+    {:ok, worker} = GenServer.start(OtpDocs.Worker, :via, name: {:via, Registry, {:stopping_registry, "worker"}})
+    parent = self()
+
+    registrant =
+      spawn(fn ->
+        Registry.register(:stopping_registry, "key", :value)
+        send(parent, :registered)
+        Process.sleep(:infinity)
+      end)
+
+    receive do: (:registered -> :ok)
+    refs = for pid <- [worker, registrant], do: {pid, Process.monitor(pid)}
+    Supervisor.stop(registry)
+    for {pid, ref} <- refs, do: receive(do: ({:DOWN, ^ref, :process, ^pid, reason} -> reason))
   end
 
   def hibernate_after do
