@@ -18,13 +18,27 @@ export type MatchPattern = unknown;
  * `[fn, ...args]` for a guard function (`[">", "$1", 1]`, `["is_atom", "$1"]`, `["element", 1, "$_"]`),
  * `[[...]]` to build an array (Elixir's `{{…}}` builds a tuple), `["const", value]` for a value taken as it is,
  * a plain object to build one, or any other value, which stands for itself.
+ *
+ * @example
+ * Registry.match("R", "hello", ["_", "_", "$1"], [["andalso", [">", "$1", 1], ["is_integer", "$1"]]]);
  */
 export type MatchExpression = unknown;
 
-/** One clause of a match spec: `[pattern, guards, body]`, Elixir's `{pattern, guards, body}`. */
+/**
+ * One clause of a match spec: `[pattern, guards, body]`, Elixir's `{pattern, guards, body}`.
+ *
+ * @example
+ * const everyKey: MatchSpecClause = [["$1", "_", "_"], [], ["$1"]]; // {{:"$1", :_, :_}, [], [:"$1"]}
+ */
 export type MatchSpecClause = readonly [pattern: MatchPattern, guards: readonly MatchExpression[], body: readonly MatchExpression[]];
 
-/** A match spec: clauses tried in order; the first whose pattern matches and whose guards are all true gives the value of its last body expression. */
+/**
+ * A match spec: clauses tried in order; the first whose pattern matches and whose guards are all true gives the
+ * value of its last body expression. A registry entry is seen as `[key, pid, value]`.
+ *
+ * @example
+ * Registry.select("R", [[["$1", "$2", "_"], [], [[["$1", "$2"]]]]]); // [[key, pid], …]
+ */
 export type MatchSpec = readonly MatchSpecClause[];
 
 const NO_MATCH: unique symbol = Symbol("no match");
@@ -48,7 +62,7 @@ function isNil(value: unknown): boolean {
 }
 
 /** Exact equality of terms (`=:=`): arrays and plain objects by contents, pids by identity, null equal to undefined. */
-export function termEquals(a: unknown, b: unknown): boolean {
+function termEquals(a: unknown, b: unknown): boolean {
   if (a === b || (isNil(a) && isNil(b))) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => termEquals(item, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {

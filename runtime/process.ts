@@ -213,6 +213,10 @@ export abstract class Proc {
     other.links.add(this);
   }
 
+  isLinkedTo(other: Proc): boolean {
+    return this.links?.has(other) ?? false;
+  }
+
   unlink(other: Proc): void {
     this.links?.delete(other);
     other.links?.delete(this);

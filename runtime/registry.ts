@@ -44,6 +44,8 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
   /** Unique keys only: the holder of each key, read by every call through a via name. */
   private readonly holders = new Map<RegistryKey, Proc>();
   private readonly keysOf = new Map<Proc, RegistryKey[]>();
+  /** The links registering made (a process may also be linked for another reason, e.g. it started the registry). */
+  private readonly registrationLinks = new Set<Proc>();
   readonly meta: Map<string, unknown>;
 
   constructor(
@@ -82,7 +84,10 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
       this.keysOf.set(proc, [key]);
       proc.observe(this);
       // Elixir links a process to the registry when it registers, and unlinks it once it holds no key.
-      this.link(proc);
+      if (!this.isLinkedTo(proc)) {
+        this.link(proc);
+        this.registrationLinks.add(proc);
+      }
     } else {
       keys.push(key);
     }
@@ -109,7 +114,7 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
     if (left.length === 0) {
       this.keysOf.delete(proc);
       proc.unobserve(this);
-      this.unlink(proc);
+      if (this.registrationLinks.delete(proc)) this.unlink(proc);
     } else {
       this.keysOf.set(proc, left);
     }
@@ -149,6 +154,7 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
   processExited(proc: Proc): void {
     for (const key of this.keysOf.get(proc) ?? []) this.dropEntry(key, proc);
     this.keysOf.delete(proc);
+    this.registrationLinks.delete(proc);
   }
 
   /** Removes `proc`'s entries under `key`. */
@@ -164,6 +170,7 @@ class RegistryProc extends ServerProc implements ViaRegistry, ExitObserver {
   protected override exited(reason: ExitReason): void {
     const registrants = [...this.keysOf.keys()];
     this.keysOf.clear();
+    this.registrationLinks.clear();
     this.entries.clear();
     this.holders.clear();
     unregisterRegistry(this.registryName, this);
