@@ -92,8 +92,10 @@ function check(table: CaseTable, only: string | undefined): Verdict {
       problems.push(`${name}:\n    table: ${canonical(expected)}\n    BEAM:  ${canonical(beam.value)}`);
     else agree++;
   }
-  for (const name of printed.keys()) {
-    if (!Object.hasOwn(table.cases, name)) problems.push(`${name}: printed by the snippets but not in the table`);
+  for (const [name, beam] of printed) {
+    if (Object.hasOwn(table.cases, name)) continue;
+    const value = "error" in beam ? `the snippet failed: ${beam.error}` : `BEAM: ${canonical(beam.value)}`;
+    problems.push(`${name}: printed by the snippets but not in the table (${value})`);
   }
   return { agree, problems };
 }
