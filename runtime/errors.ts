@@ -54,14 +54,15 @@ export class ExitError extends Error {
 
 /**
  * A server that did not start: `reason` is `{ already_started: pid }`, `"timeout"`, `"ignore"`,
- * `{ bad_return_value: v }`, the reason of `stop(reason)` returned by `init`, or the value `init` threw.
+ * `{ bad_return_value: v }`, the reason of `stop(reason)` returned by `init`, or the value `init` threw. A
+ * supervisor's `startChild` rejects with one too, naming itself as `fn`.
  */
 export class StartError extends Error {
   override readonly name = "StartError";
   readonly reason: ExitReason;
 
-  constructor(reason: ExitReason) {
-    super(`GenServer.start failed: ${describeReason(reason)}`, reason instanceof Error ? { cause: reason } : undefined);
+  constructor(reason: ExitReason, fn = "GenServer.start") {
+    super(`${fn} failed: ${describeReason(reason)}`, reason instanceof Error ? { cause: reason } : undefined);
     this.reason = reason;
   }
 }

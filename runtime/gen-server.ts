@@ -15,18 +15,27 @@ export interface StartOptions<P extends Protocol> {
   readonly name?: Name<P> | Via<P>;
   /** How long `init` may take, in ms; past it the server is killed and start fails with `"timeout"`. */
   readonly timeout?: Timeout;
+  /**
+   * Elixir's `hibernate_after`: the BEAM hibernates a server idle for that long. Accepted, and like `"hibernate"`
+   * without effect: JavaScript has no per-process heap to compact. The server answers as before.
+   */
+  readonly hibernateAfter?: Timeout;
 }
 
 /** The start timeout of an async init: kills the server and fails the start at once, even if init never settles. */
 class StartTimeout extends TimerEntry {
   readonly server: ServerProc;
+  readonly caller: Proc | null;
   readonly timedOut: (outcome: InitOutcome) => void;
-  constructor(server: ServerProc, timedOut: (outcome: InitOutcome) => void) {
+  constructor(server: ServerProc, caller: Proc | null, timedOut: (outcome: InitOutcome) => void) {
     super();
     this.server = server;
+    this.caller = caller;
     this.timedOut = timedOut;
   }
   fire(): void {
+    // proc_lib unlinks before killing a slow init: the caller gets {:error, :timeout}, not the kill.
+    if (this.caller !== null) this.server.unlink(this.caller);
     this.server.exit("killed");
     this.timedOut({ started: false, reason: "timeout" });
   }
@@ -71,7 +80,7 @@ export function startServer<P extends Protocol, A, S, C>(
     }
     let taken: Proc | null;
     try {
-      taken = registry.registerName(registration.key, server);
+      taken = registry.registerName(registration.key, server, registration.value);
     } catch (error) {
       server.exit("normal");
       return Promise.reject(error);
@@ -81,8 +90,8 @@ export function startServer<P extends Protocol, A, S, C>(
       return Promise.reject(new StartError({ already_started: taken.pid }));
     }
   }
-  const caller = currentProc();
-  if (link && caller !== null) {
+  const caller = link ? currentProc() : null;
+  if (caller !== null) {
     server.link(caller);
     server.parent = caller;
   }
@@ -90,7 +99,7 @@ export function startServer<P extends Protocol, A, S, C>(
   if (!(outcome instanceof Promise)) return settleStart(server, outcome);
   if (timeout === "infinity") return outcome.then((result) => settleStart(server, result));
   return new Promise<InitOutcome>((settle) => {
-    const guard = new StartTimeout(server, settle);
+    const guard = new StartTimeout(server, caller, settle);
     timers.schedule(guard, timeout);
     void outcome.then((result) => {
       if (!guard.active) return; // the timeout already failed the start

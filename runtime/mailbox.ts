@@ -82,6 +82,14 @@ export class Mailbox {
     return this.first === null;
   }
 
+  /** Whether a message of another kind than `kind` is queued. A scan, for rare paths (a callback returned a timeout). */
+  hasOtherThan(kind: MessageKind): boolean {
+    for (let segment = this.first; segment !== null; segment = segment.next) {
+      for (let i = segment.head; i < segment.tail; i += 2) if (segment.slots[i] !== kind) return true;
+    }
+    return false;
+  }
+
   /** The kind of the first message; call `takePayload` next. Only when not empty. */
   peekKind(): MessageKind {
     const first = this.first as Segment;

@@ -8,7 +8,7 @@ const localNames = new Map<string, Proc>();
 /** What a Registry must offer for via names; implemented in registry.ts. */
 export interface ViaRegistry {
   whereisKey(key: RegistryKey): Proc | null;
-  registerName(key: RegistryKey, proc: Proc): Proc | null;
+  registerName(key: RegistryKey, proc: Proc, value: unknown): Proc | null;
 }
 
 /** Registries by name, so that a via name costs two Map reads. */
@@ -18,14 +18,21 @@ const registries = new Map<string, Proc & ViaRegistry>();
 export class ViaName implements Via {
   readonly registry: string;
   readonly key: RegistryKey;
-  constructor(registry: string, key: RegistryKey) {
+  readonly value: unknown;
+  constructor(registry: string, key: RegistryKey, value: unknown) {
     this.registry = registry;
     this.key = key;
+    this.value = value;
   }
 }
 
+/** A via name: one made by `Registry.via`, or an object of the same shape (a registry name and a string or number key). */
 export function isVia(ref: unknown): ref is Via {
-  return ref instanceof ViaName || (typeof ref === "object" && ref !== null && !(ref instanceof Pid) && "registry" in ref && "key" in ref);
+  if (ref instanceof ViaName) return true;
+  if (typeof ref !== "object" || ref === null || ref instanceof Pid) return false;
+  // Like Elixir's `{:via, module, name}` check: a via whose registry is not a name is not a name at all.
+  const { registry, key } = ref as { readonly registry?: unknown; readonly key?: unknown };
+  return typeof registry === "string" && (typeof key === "string" || typeof key === "number");
 }
 
 export function registerRegistry(name: string, registry: Proc & ViaRegistry): void {

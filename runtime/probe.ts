@@ -1,6 +1,6 @@
 import { enter, leave, runAsync } from "./context.ts";
 import { show } from "./errors.ts";
-import { CALL, INFO, type MessageKind, SYSTEM } from "./mailbox.ts";
+import { CALL, CAST, INFO, type MessageKind, SYSTEM } from "./mailbox.ts";
 import type { Pid } from "./pid.ts";
 import { Proc } from "./process.ts";
 import type { Request } from "./request.ts";
@@ -20,23 +20,40 @@ interface Waiter {
 class ProbeProc extends Proc {
   readonly inbox: unknown[] = [];
   waiter: Waiter | null = null;
+  /** Calls and sys requests it never answers: when the probe exits, their callers exit with its reason. */
+  private readonly unanswered: Request[] = [];
 
   protected handle(kind: MessageKind, payload: unknown): undefined {
     if (kind === INFO) {
-      const waiter = this.waiter;
-      if (waiter?.match(payload)) {
-        this.waiter = null;
-        waiter.found(payload);
-      } else {
-        this.inbox.push(payload);
-      }
+      this.deliver(payload);
+    } else if (kind === CAST) {
+      // What a process that is no GenServer receives for a cast: {:"$gen_cast", message}.
+      this.deliver(["$gen_cast", payload]);
     } else if (kind === SYSTEM && (payload as Request).op === "stop") {
       this.exit((payload as Request).payload);
       (payload as Request).processExited(this, (payload as Request).payload);
-    } else if (kind === CALL) {
-      // A probe answers no calls: the caller times out, as with a process that never replies.
+    } else if (kind === CALL || kind === SYSTEM) {
+      // A probe answers no call by itself, as a process that never replies: the caller times out, or exits with the
+      // probe's reason if the probe exits first. A call shows as {:"$gen_call", from, request}: the test may answer
+      // it with GenServer.reply(from, value).
+      this.unanswered.push(payload as Request);
+      if (kind === CALL) this.deliver(["$gen_call", payload, (payload as Request).payload]);
     }
     return undefined;
+  }
+
+  private deliver(message: unknown): void {
+    const waiter = this.waiter;
+    if (waiter?.match(message)) {
+      this.waiter = null;
+      waiter.found(message);
+    } else {
+      this.inbox.push(message);
+    }
+  }
+
+  protected override exited(reason: ExitReason): void {
+    for (const request of this.unanswered.splice(0)) request.processExited(this, reason);
   }
 
   /** A DOWN the probe received but the test has not taken yet is still in its mailbox: flush removes it too. */

@@ -138,11 +138,16 @@ function monitor(target: ServerRef): MonitorRef {
 }
 
 /**
- * Stops a monitor; with `{ flush: true }` also removes its DOWN message if already queued. Returns whether the
- * monitor was still active.
+ * Stops a monitor, like `Process.demonitor/2`; with `{ flush: true }` also removes its DOWN message if already
+ * queued. Returns `true`; with `{ info: true }`, whether the monitor was still active (`false`: its DOWN was
+ * already sent, and with `flush` it was removed).
+ *
+ * @example
+ * Process.demonitor(ref, { flush: true });
  */
-function demonitor(ref: MonitorRef, options: { readonly flush?: boolean } = {}): boolean {
-  return requireSelf("Process.demonitor").demonitor(ref, options.flush === true);
+function demonitor(ref: MonitorRef, options: { readonly flush?: boolean; readonly info?: boolean } = {}): boolean {
+  const wasActive = requireSelf("Process.demonitor").demonitor(ref, options.flush === true);
+  return options.info === true ? wasActive : true;
 }
 
 /** Links the calling process and `pid`: if one exits abnormally, so does the other (unless it traps exits). */

@@ -89,6 +89,12 @@ export abstract class Proc {
   /** A message arrived (a GenServer cancels its idle timeout here). */
   protected messageArrived(_kind: MessageKind): void {}
 
+  /**
+   * The handler of a message went async (`run` only calls this then, so a synchronous message costs nothing more):
+   * a GenServer keeps a call being handled so that, if it exits first, the caller hears of it.
+   */
+  protected suspendedOn(_kind: MessageKind, _payload: unknown): void {}
+
   /** Clean-up of the subclass when the process exits, before links and monitors are told. */
   protected exited(_reason: ExitReason): void {}
 
@@ -107,8 +113,9 @@ export abstract class Proc {
     if (this.status === IDLE) schedule(this);
   }
 
-  hasQueuedMessages(): boolean {
-    return !this.mailbox.isEmpty();
+  /** Whether a message other than a sys request is queued: one that ends a `receive … after`, as on the BEAM. */
+  hasQueuedMessagesBesidesSystem(): boolean {
+    return !this.mailbox.isEmpty() && this.mailbox.hasOtherThan(SYSTEM);
   }
 
   /** Scheduler entry: handles up to `budget` messages; returns how many it handled. */
@@ -129,6 +136,7 @@ export abstract class Proc {
       if (!this.alive) return handled;
       if (pending !== undefined) {
         this.status = SUSPENDED;
+        this.suspendedOn(kind, payload);
         pending.then(
           () => this.resume(),
           () => this.resume(),
@@ -212,6 +220,10 @@ export abstract class Proc {
     this.links.add(other);
     other.links ??= new Set();
     other.links.add(this);
+  }
+
+  isLinkedTo(other: Proc): boolean {
+    return this.links?.has(other) ?? false;
   }
 
   unlink(other: Proc): void {

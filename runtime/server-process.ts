@@ -81,11 +81,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
+/** One armed idle timeout. A fresh entry each time one is armed: the timer service's lanes may still hold a cancelled one. */
 class IdleTimeout extends TimerEntry {
   readonly server: ServerProc;
-  constructor(server: ServerProc) {
+  readonly ms: number;
+  constructor(server: ServerProc, ms: number) {
     super();
     this.server = server;
+    this.ms = ms;
   }
   fire(): void {
     this.server.enqueue(INFO, TIMEOUT);
@@ -108,7 +111,7 @@ export class ServerProc extends Proc {
   /** Most modules have no async callback: one boolean spares them a Set lookup per message. */
   private readonly anyAsync: boolean;
   private idle: IdleTimeout | null = null;
-  /** Calls answered later with GenServer.reply, and stop requests under way: told if the server exits. */
+  /** Calls answered later with GenServer.reply, calls whose handler is awaiting, and stop requests under way: told if the server exits. */
   private pending: Set<Request> | null = null;
 
   constructor(module: AnyModule) {
@@ -151,7 +154,7 @@ export class ServerProc extends Proc {
     if (result instanceof CallbackResult) {
       if (result.kind === "ok") {
         this.state = result.state;
-        const bad = this.applyAction(result.action, true);
+        const bad = this.applyAction(result.action);
         if (bad === undefined) {
           this.resume();
           return { started: true, reason: undefined };
@@ -182,6 +185,12 @@ export class ServerProc extends Proc {
       case SYSTEM:
         return this.handleSystem(payload as Request);
     }
+  }
+
+  protected override suspendedOn(kind: MessageKind, payload: unknown): void {
+    // A call (or sys request) whose handler is awaiting is neither queued nor answered: tracked like a deferred
+    // reply, it is failed with the exit reason if the server dies first, as the caller's monitor sees it on the BEAM.
+    if (kind === CALL || kind === SYSTEM) this.track(payload as Request);
   }
 
   protected override messageArrived(kind: MessageKind): void {
@@ -238,6 +247,7 @@ export class ServerProc extends Proc {
     switch (request.op) {
       case "get_state":
         request.settle(this.state);
+        this.restartIdle();
         return undefined;
       case "replace_state": {
         let next: unknown;
@@ -245,10 +255,12 @@ export class ServerProc extends Proc {
           next = (request.payload as (state: unknown) => unknown)(this.state);
         } catch (error) {
           request.fail({ callback_failed: error });
+          this.restartIdle();
           return undefined;
         }
         this.state = next;
         request.settle(next);
+        this.restartIdle();
         return undefined;
       }
       case "stop":
@@ -351,23 +363,22 @@ export class ServerProc extends Proc {
 
   private afterAction(action: Action<unknown> | undefined, result: unknown, message: unknown): PromiseLike<unknown> | undefined {
     if (action === undefined) return undefined;
-    return this.applyAction(action, false) === undefined ? undefined : this.crash({ bad_return_value: result }, message);
+    return this.applyAction(action) === undefined ? undefined : this.crash({ bad_return_value: result }, message);
   }
 
   /** Arms the idle timeout or queues the continue; returns "bad" for an action that is not one. */
-  private applyAction(action: Action<unknown> | undefined, fromInit: boolean): "bad" | undefined {
+  private applyAction(action: Action<unknown> | undefined): "bad" | undefined {
     if (action === undefined || action === "hibernate") return undefined;
     if (typeof action === "number") {
       if (!Number.isSafeInteger(action) || action < 0) return "bad";
-      // OTP ignores a timeout when a message is already waiting.
-      if (!fromInit && this.hasQueuedMessages()) return undefined;
+      // OTP ignores a timeout when a message is already waiting, also one that arrived during init; a sys request
+      // does not count: the server handles it and then waits with the same timeout.
+      if (this.hasQueuedMessagesBesidesSystem()) return undefined;
       if (action === 0) {
         this.enqueue(INFO, TIMEOUT);
         return undefined;
       }
-      this.idle ??= new IdleTimeout(this);
-      timers.cancel(this.idle);
-      timers.schedule(this.idle, action);
+      this.armIdle(action);
       return undefined;
     }
     if (typeof action === "object" && action !== null && "continue" in action) {
@@ -375,6 +386,17 @@ export class ServerProc extends Proc {
       return undefined;
     }
     return "bad";
+  }
+
+  private armIdle(ms: number): void {
+    if (this.idle !== null) timers.cancel(this.idle);
+    this.idle = new IdleTimeout(this, ms);
+    timers.schedule(this.idle, ms);
+  }
+
+  /** After a sys request OTP's gen_server waits again with the same timeout: a pending idle timeout starts over. */
+  private restartIdle(): void {
+    if (this.idle?.active) this.armIdle(this.idle.ms);
   }
 
   /** A callback threw, rejected or returned garbage: log, run terminate, exit with that reason. */

@@ -46,6 +46,10 @@ class TimerService {
   private lastMs = -1;
   private lastLane: Lane | undefined = undefined;
 
+  /**
+   * Arms `entry` to fire in `ms`. An entry is armed once: a cancelled entry stays in its lane until it reaches the
+   * head, and armed again it would hold the lane's later deadlines back behind its new one.
+   */
   schedule(entry: TimerEntry, ms: number): void {
     // Most deadlines share a duration (5000 ms calls): remember the last lane used.
     let lane = ms === this.lastMs ? this.lastLane : this.lanes.get(ms);

@@ -40,10 +40,12 @@ export type Name<P extends Protocol = Protocol> = string & { readonly [PROTOCOL]
 /** Anything that designates a server: its pid, its local name, or a via name in a Registry. */
 export type ServerRef<P extends Protocol = Protocol> = Pid<P> | Name<P> | Via<P>;
 
-/** A `{:via, Registry, {registry, key}}` name, created with `Registry.via`. */
+/** A `{:via, Registry, {registry, key}}` name (or `{registry, key, value}`), created with `Registry.via`. */
 export interface Via<P extends Protocol = Protocol> {
   readonly registry: string;
   readonly key: RegistryKey;
+  /** The value the server is registered with, read by `Registry.lookup` (undefined when not given). */
+  readonly value?: unknown;
   readonly [PROTOCOL]?: P;
 }
 

@@ -12,7 +12,7 @@ import {
   StartError,
   Sys,
 } from "#runtime";
-import { type Loose, Probe, type ProbeProtocol, runIn, useFakeClock, useLogs, useProcesses } from "./support.ts";
+import { type Loose, Probe, type ProbeProtocol, received, runIn, useFakeClock, useLogs, useProcesses } from "./support.ts";
 
 useFakeClock();
 const { start, track } = useProcesses();
@@ -157,6 +157,21 @@ describe("Registry", () => {
     expect(result).toBe("ok");
     expect(Registry.lookup(REG, "key")).toEqual([]);
     expect(Registry.keys(REG, a)).toEqual([]);
+  });
+
+  it("#53 should keep the link of the process that started the registry after it registers and unregisters", async () => {
+    // Arrange: a probe starts the registry linked to it, then registers and unregisters a key.
+    const owner = await start(Probe, { trapExit: true });
+    const registry = await runIn(owner, () => Registry.startLink({ keys: "unique", name: REG }));
+    track(registry);
+    await runIn(owner, () => Registry.register(REG, "key"));
+    await runIn(owner, () => Registry.unregister(REG, "key"));
+
+    // Act: the registry dies; its parent still hears of it through the startLink link.
+    Process.exit(registry, "kill");
+
+    // Assert
+    expect(await received(owner)).toContainEqual({ type: "EXIT", pid: registry, reason: "killed" });
   });
 
   it.each([

@@ -111,7 +111,7 @@ function watch(pid: Pid): { down(): Promise<ExitReason> } {
 }
 
 describe("Supervisor.start", () => {
-  it("should start the children in order and list them with whichChildren", async () => {
+  it("should start the children in order and list them newest first with whichChildren, as OTP does", async () => {
     // Arrange
     const log: string[] = [];
 
@@ -121,9 +121,9 @@ describe("Supervisor.start", () => {
     // Assert
     expect(log).toEqual(["start:a", "start:b", "start:c"]);
     expect(await Supervisor.whichChildren(sup)).toEqual([
-      { id: "a", pid: started[0], type: "worker" },
-      { id: "b", pid: started[1], type: "worker" },
       { id: "c", pid: started[2], type: "worker" },
+      { id: "b", pid: started[1], type: "worker" },
+      { id: "a", pid: started[0], type: "worker" },
     ]);
   });
 
@@ -169,8 +169,8 @@ describe("Supervisor.start", () => {
 
     // Assert
     expect(await Supervisor.whichChildren(sup)).toEqual([
-      { id: "a", pid: started[0], type: "worker" },
       { id: "ignored", pid: null, type: "worker" },
+      { id: "a", pid: started[0], type: "worker" },
     ]);
     expect(await Supervisor.countChildren(sup)).toEqual({ specs: 2, active: 1, supervisors: 0, workers: 2 });
   });
@@ -183,7 +183,7 @@ describe("Supervisor.start", () => {
     const error = await Supervisor.start([worker("a", log), worker("a", log)]).catch((e: unknown) => e);
 
     // Assert
-    expect((error as StartError).reason).toEqual({ duplicate_child_name: "a" });
+    expect((error as StartError).reason).toEqual({ start_spec: { duplicate_child_name: "a" } });
     expect(log).toEqual([]);
   });
 
@@ -315,8 +315,8 @@ describe("restart types", () => {
 
     // Assert
     expect(await Supervisor.whichChildren(sup)).toEqual([
-      { id: "a", pid: null, type: "worker" },
       { id: "b", pid: expect.anything(), type: "worker" },
+      { id: "a", pid: null, type: "worker" },
     ]);
     expect(log).toEqual(["start:a", "start:b", `terminate:a:${String(reason)}`]);
   });
@@ -560,8 +560,8 @@ describe("shutdown", () => {
     expect(Process.alive(a)).toBe(false);
     expect(log).toEqual(["terminate:a:shutdown"]);
     expect((await Supervisor.whichChildren(sup)).map((child) => [child.id, child.pid === null])).toEqual([
-      ["a", true],
       ["b", false],
+      ["a", true],
     ]);
     expect(await Supervisor.countChildren(sup)).toEqual({ specs: 2, active: 1, supervisors: 0, workers: 2 });
   });
@@ -600,7 +600,7 @@ describe("a Registry as the first child", () => {
     // Arrange
     const log: string[] = [];
     const sup = await startSupervisor(children(log));
-    const [registry] = await Supervisor.whichChildren(sup);
+    const registry = (await Supervisor.whichChildren(sup)).at(-1);
     const registryDown = watch(registry?.pid as Pid).down();
     const workerDown = watch(GenServer.whereis(via) as Pid).down();
     const order: string[] = [];
@@ -612,7 +612,7 @@ describe("a Registry as the first child", () => {
     await Promise.all([registryDown, workerDown]);
 
     // Assert
-    expect(registry).toMatchObject({ id: `Registry.${REG}`, type: "supervisor" });
+    expect(registry).toMatchObject({ id: REG, type: "supervisor" });
     expect(order).toEqual(["worker", "registry"]);
   });
 });

@@ -72,6 +72,24 @@ describe("Idle timeout", () => {
     expect(log).toEqual(["arm@0", "queued@0"]);
   });
 
+  it("#36 should fire each server's idle timeout at its own deadline when another server re-arms one of the same length", async () => {
+    // Arrange
+    const log: string[] = [];
+    const a = await start(idleServer(log), undefined);
+    const b = await start(idleServer(log), undefined);
+    GenServer.cast(a, { type: "arm_a", ms: 100 });
+    await clock().tickAsync(10);
+    GenServer.cast(b, { type: "arm_b", ms: 100 });
+    await clock().tickAsync(10);
+
+    // Act
+    GenServer.cast(a, { type: "rearm_a", ms: 100 });
+    await clock().tickAsync(200);
+
+    // Assert
+    expect(log).toEqual(["arm_a@0", "arm_b@10", "rearm_a@20", "timeout@110", "timeout@120"]);
+  });
+
   it("#38 should clear the previous idle timeout when the next callback returns none", async () => {
     // Arrange
     const log: string[] = [];

@@ -1,0 +1,120 @@
+import type { CaseTable } from "./table.ts";
+
+/** The ported cases of dynamic_supervisor_test.exs and what Elixir 1.14 / OTP 25 gives (beam/dynamic_supervisor_test.exs prints them). */
+export const DYNAMIC_SUPERVISOR_TEST = {
+  label: "dynamic_supervisor_test",
+  upstream: "lib/elixir/test/elixir/dynamic_supervisor_test.exs",
+  snippets: "dynamic_supervisor_test.exs",
+  cases: {
+    "can be supervised directly": [],
+    "multiple supervisors can be supervised and identified with simple child spec": {
+      no_name: [],
+      second_no_name: true,
+      simple_name: [],
+      via_name: [],
+    },
+    "start_link/3 with non-ok init": {
+      extra_arguments: ["error", ["supervisor_data", ["invalid_extra_arguments", -1]]],
+      intensity: ["error", ["supervisor_data", ["invalid_intensity", -1]]],
+      max_children: ["error", ["supervisor_data", ["invalid_max_children", -1]]],
+      period: ["error", ["supervisor_data", ["invalid_period", 0]]],
+      strategy: ["error", ["supervisor_data", ["invalid_strategy", "unknown"]]],
+    },
+    "start_link/3 with registered process": { linked: true, named: true, stop: "ok" },
+    "start_child/2 supports new child spec as tuple": ["ok", "#PID"],
+    "start_child/2 supports extra arguments": { from_child: true, start_child: ["ok", "#PID"] },
+    "start_child/2 with invalid child spec": {
+      empty_map: ["error", ["invalid_child_spec", {}]],
+      start_not_a_function: ["error", ["invalid_child_spec", { id: 1, start: "not_a_function" }]],
+    },
+    "start_child/2 with different returns": {
+      error: ["error", "found"],
+      ignore: "ignore",
+      ok: ["ok", "#PID"],
+      unknown: ["error", "unknown"],
+    },
+    "start_child/2 with throw/error/exit": { error: ["error", { error: "oops" }], exit: ["error", "oops"] },
+    "start_child/2 with max_children": ["error", "max_children"],
+    "start_child/2 temporary child is not restarted regardless of reason": {
+      after_shutdown: { active: 0, workers: 0 },
+      after_whatever: { active: 0, workers: 0 },
+    },
+    "start_child/2 transient child is restarted unless normal/shutdown/{shutdown, _}": [
+      { active: 0, workers: 0 },
+      { active: 0, workers: 0 },
+      { active: 1, workers: 1 },
+    ],
+    "start_child/2 permanent child is restarted regardless of reason": [
+      { active: 1, workers: 1 },
+      { active: 2, workers: 2 },
+      { active: 3, workers: 3 },
+    ],
+    "start_child/2 child is restarted with different values": {
+      after_child1: { active: 1, workers: 1 },
+      after_child2: { active: 2, workers: 2 },
+      after_child3: { active: 2, workers: 2 },
+      after_child4: { active: 2, workers: 3 },
+      after_child5: { active: 2, workers: 4 },
+      child1_listed: true,
+      child2_listed_last: true,
+      rows_with_child3: 3,
+      rows_with_child4: 3,
+      rows_with_child5: ["pid", "pid", "restarting", "pid"],
+    },
+    "start_child/2 restarting on init children counted in max_children": {
+      restarting: { active: 0, workers: 1 },
+      start_child: ["error", "max_children"],
+    },
+    "start_child/2 restarting on exit children counted in max_children": {
+      restarted: { active: 1, workers: 1 },
+      start_child: ["error", "max_children"],
+    },
+    "start_child/2 restarting a child with extra_arguments successfully restarts child": {
+      after_kill: { active: 1, workers: 1 },
+      before_kill: { active: 1, workers: 1 },
+      from_child: true,
+      from_restarted_child: true,
+    },
+    "start_child/2 child is restarted when trying again": {
+      counts: { active: 1, workers: 1 },
+      restart_refused: true,
+      started: true,
+      tried_again: true,
+    },
+    "start_child/2 child triggers maximum restarts": true,
+    "start_child/2 child triggers maximum intensity when trying again": true,
+    "terminate/2 terminates children with brutal kill": ["killed", "killed", "killed"],
+    "terminate/2 terminates children with infinity shutdown": ["shutdown", "shutdown", "shutdown"],
+    "terminate/2 terminates children with infinity shutdown and abnormal reason": [
+      ["shutdown", "oops"],
+      ["shutdown", "oops"],
+      ["shutdown", "oops"],
+    ],
+    "terminate/2 terminates children with integer shutdown": ["shutdown", "shutdown", "shutdown"],
+    "terminate/2 terminates children with integer shutdown and abnormal reason": [
+      ["shutdown", "oops"],
+      ["shutdown", "oops"],
+      ["shutdown", "oops"],
+    ],
+    "terminate/2 terminates children with expired integer shutdown": ["shutdown", "killed", "shutdown"],
+    "terminate/2 terminates children with permanent restart and normal reason": ["normal", "normal", "normal"],
+    "terminate/2 terminates with mixed children": ["shutdown", "killed"],
+    "terminate_child/2 terminates child with brutal kill": {
+      again: ["error", "not_found"],
+      counts: { active: 0, workers: 0 },
+      down: "killed",
+      terminate_child: "ok",
+    },
+    "terminate_child/2 terminates child with integer shutdown": {
+      again: ["error", "not_found"],
+      counts: { active: 0, workers: 0 },
+      down: "shutdown",
+      terminate_child: "ok",
+    },
+    "terminate_child/2 terminates restarting child": {
+      again: ["error", "not_found"],
+      counts: { active: 0, workers: 0 },
+      terminate_child: "ok",
+    },
+  },
+} as const satisfies CaseTable;
