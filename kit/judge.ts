@@ -131,7 +131,8 @@ function failureText(lang: Lang, error: RawError | undefined): string {
     case "subject-error": {
       if (/^TODO\(task \d+\)$/.test(error.message)) return withTodo(lang, error.message);
       const shown = error.name === "Error" || error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
-      return withTodo(lang, say(lang, { es: `Tu código lanzó un error: ${shown}`, en: `Your code threw: ${shown}` }));
+      const where = error.where === null ? { es: "", en: "" } : { es: `, en ${error.where}`, en: `, at ${error.where}` };
+      return withTodo(lang, say(lang, { es: `Tu código lanzó un error: ${shown}${where.es}`, en: `Your code threw: ${shown}${where.en}` }));
     }
     case "stop":
     case "grader": {

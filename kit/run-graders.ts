@@ -22,6 +22,8 @@ export interface RawError {
   readonly message: string;
   readonly failure: FailureCode | null;
   readonly stop: StopInfo | null;
+  /** For an error of the implementation: where in its files it was thrown (`price-cache.ts:43 (handleCall)`). */
+  readonly where: string | null;
 }
 
 /** One grader test as it ran. */
@@ -84,13 +86,14 @@ function taskOf(test: TestCase): number | null {
   return null;
 }
 
-function rawError(error: { message?: unknown; name?: unknown; failure?: unknown; stop?: unknown }): RawError {
+function rawError(error: { message?: unknown; name?: unknown; failure?: unknown; stop?: unknown; where?: unknown }): RawError {
   const failure = typeof error.failure === "string" ? (error.failure as FailureCode) : null;
   return {
     name: typeof error.name === "string" ? error.name : "Error",
     message: plainText(typeof error.message === "string" ? error.message : String(error.message)),
     failure,
     stop: stopOf(error.stop),
+    where: typeof error.where === "string" ? plainText(error.where).slice(0, 200) : null,
   };
 }
 

@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { it } from "vitest";
-import { assertEqual, assertModel, assertRejects, type Examples, examples, gradeTask, StartError, startServer, subject, t } from "#grading";
+import {
+  assertAnswer,
+  assertEqual,
+  assertModel,
+  assertRejects,
+  type Examples,
+  examples,
+  gradeTask,
+  StartError,
+  startServer,
+  subject,
+  t,
+} from "#grading";
 import type * as Impl from "#impl/01-price-cache/price-cache.ts";
 import type { Name, Pid } from "#runtime";
 
@@ -44,7 +56,7 @@ gradeTask(2, () => {
     const [symbol, price] = [ex.symbol(), ex.price()];
     const pid = await startCache();
     await PriceCache.put(pid, symbol, price);
-    assertEqual(await PriceCache.get(pid, symbol), price, {
+    await assertAnswer(PriceCache.get(pid, symbol), price, {
       call: `PriceCache.put(pid, ${q(symbol)}, ${price}); await PriceCache.get(pid, ${q(symbol)})`,
     });
   });
@@ -56,7 +68,7 @@ gradeTask(2, () => {
     const pid = await startCache();
     await PriceCache.put(pid, symbol, first);
     await PriceCache.put(pid, symbol, last);
-    assertEqual(await PriceCache.get(pid, symbol), last, {
+    await assertAnswer(PriceCache.get(pid, symbol), last, {
       call: `PriceCache.put(pid, ${q(symbol)}, ${first}); PriceCache.put(pid, ${q(symbol)}, ${last}); await PriceCache.get(pid, ${q(symbol)})`,
     });
   });
@@ -68,10 +80,10 @@ gradeTask(2, () => {
     const pid = await startCache();
     await PriceCache.put(pid, one, onePrice);
     await PriceCache.put(pid, two, twoPrice);
-    assertEqual(await PriceCache.get(pid, one), onePrice, {
+    await assertAnswer(PriceCache.get(pid, one), onePrice, {
       call: `PriceCache.put(pid, ${q(one)}, ${onePrice}); PriceCache.put(pid, ${q(two)}, ${twoPrice}); await PriceCache.get(pid, ${q(one)})`,
     });
-    assertEqual(await PriceCache.get(pid, two), twoPrice, { call: `await PriceCache.get(pid, ${q(two)})` });
+    await assertAnswer(PriceCache.get(pid, two), twoPrice, { call: `await PriceCache.get(pid, ${q(two)})` });
   });
 
   it('should put with a cast that returns "ok" at once', async () => {
@@ -101,7 +113,7 @@ gradeTask(2, () => {
     await PriceCache.put(pid, symbol, price);
     const state = (await Sys.getState(pid)) as Impl.PriceCacheState;
     await Sys.replaceState(pid, new Map([...state, [symbol, replaced]]));
-    assertEqual(await PriceCache.get(pid, symbol), replaced, {
+    await assertAnswer(PriceCache.get(pid, symbol), replaced, {
       call: `PriceCache.put(pid, ${q(symbol)}, ${price}); Sys.replaceState(pid, (state) => state.set(${q(symbol)}, ${replaced})); await PriceCache.get(pid, ${q(symbol)})`,
       note: { es: "get debe preguntar al servidor con GenServer.call.", en: "get should ask the server with GenServer.call." },
     });
@@ -112,7 +124,7 @@ gradeTask(3, () => {
   it("should give undefined for a symbol never stored", async () => {
     const symbol = examples().symbol();
     const pid = await startCache();
-    assertEqual(await PriceCache.get(pid, symbol), undefined, { call: `await PriceCache.get(pid, ${q(symbol)})` });
+    await assertAnswer(PriceCache.get(pid, symbol), undefined, { call: `await PriceCache.get(pid, ${q(symbol)})` });
   });
 
   it("should give undefined for an unknown symbol when others are stored", async () => {
@@ -121,12 +133,12 @@ gradeTask(3, () => {
     const price = ex.price();
     const pid = await startCache();
     await PriceCache.put(pid, stored, price);
-    assertEqual(await PriceCache.get(pid, other), undefined, {
+    await assertAnswer(PriceCache.get(pid, other), undefined, {
       call: `PriceCache.put(pid, ${q(stored)}, ${price}); await PriceCache.get(pid, ${q(other)})`,
     });
     // The stored symbol in lower case is another symbol: symbols are case-sensitive.
     const lower = stored.toLowerCase();
-    assertEqual(await PriceCache.get(pid, lower), undefined, { call: `await PriceCache.get(pid, ${q(lower)})` });
+    await assertAnswer(PriceCache.get(pid, lower), undefined, { call: `await PriceCache.get(pid, ${q(lower)})` });
   });
 
   it("should treat names of object properties as ordinary symbols", async () => {
@@ -134,13 +146,13 @@ gradeTask(3, () => {
     const price = ex.price();
     const pid = await startCache();
     for (const symbol of ["toString", "constructor", "__proto__"]) {
-      assertEqual(await PriceCache.get(pid, symbol), undefined, {
+      await assertAnswer(PriceCache.get(pid, symbol), undefined, {
         call: `await PriceCache.get(pid, ${q(symbol)})`,
         note: { es: "Guarda los precios en un Map, no en un objeto.", en: "Keep the prices in a Map, not in an object." },
       });
     }
     await PriceCache.put(pid, "__proto__", price);
-    assertEqual(await PriceCache.get(pid, "__proto__"), price, {
+    await assertAnswer(PriceCache.get(pid, "__proto__"), price, {
       call: `PriceCache.put(pid, "__proto__", ${price}); await PriceCache.get(pid, "__proto__")`,
     });
   });
@@ -159,7 +171,7 @@ gradeTask(4, () => {
     const [symbol, price] = [ex.symbol(), ex.price()];
     await startCache(`PriceCache.startLink({ name: ${q(name)} })`, () => PriceCache.startLink({ name }));
     await PriceCache.put(name, symbol, price);
-    assertEqual(await PriceCache.get(name, symbol), price, {
+    await assertAnswer(PriceCache.get(name, symbol), price, {
       call: `PriceCache.put(${q(name)}, ${q(symbol)}, ${price}); await PriceCache.get(${q(name)}, ${q(symbol)})`,
     });
   });
@@ -221,7 +233,7 @@ gradeTask(5, () => {
       (s): fc.AsyncCommand<Model, Server> => ({
         check: () => true,
         run: async (model, real) => {
-          assertEqual(await PriceCache.get(real, s), model.prices.get(s), { call: `await PriceCache.get(pid, ${JSON.stringify(s)})` });
+          await assertAnswer(PriceCache.get(real, s), model.prices.get(s), { call: `await PriceCache.get(pid, ${JSON.stringify(s)})` });
         },
         toString: () => `await PriceCache.get(pid, ${JSON.stringify(s)})`,
       }),

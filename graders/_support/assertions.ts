@@ -47,6 +47,37 @@ export function assertEqual<T>(
 }
 
 /**
+ * Awaits a call into the implementation and checks its answer with {@link assertEqual}; when the call throws or
+ * rejects instead (a server that crashed, a client function that threw), the failure still names the call, what
+ * was expected, what happened and where in the implementation, and the note.
+ *
+ * @example
+ * await assertAnswer(PriceCache.get(pid, "AAPL"), 101.5, { call: `PriceCache.get(pid, "AAPL")` });
+ */
+export async function assertAnswer<T>(
+  answer: Promise<unknown>,
+  expected: T,
+  options: { readonly call: string; readonly note?: Text },
+): Promise<T> {
+  let actual: unknown;
+  try {
+    actual = await answer;
+  } catch (error) {
+    if (isGradingStop(error)) throw error;
+    throw new GradingFailure(
+      describeCheck({
+        call: options.call,
+        expected: formatValue(expected),
+        actual: t({ es: `lanzó ${formatValue(error)}`, en: `it threw ${formatValue(error)}` }),
+        note: options.note,
+      }),
+    );
+  }
+  assertEqual(actual, expected, options);
+  return actual;
+}
+
+/**
  * Expects `promiseOrFn` to reject (or throw) with an error `check` accepts; returns that error.
  *
  * @example
@@ -117,7 +148,7 @@ export async function startServer<P>(call: string, start: () => Promise<P>): Pro
   } catch (error) {
     // A stop of the subject is not a failed start: it fails the test as what it is.
     if (isGradingStop(error)) throw error;
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = formatValue(error);
     fail({
       es: `${call} falló: ${reason}\nSin un servidor en marcha no se puede comprobar nada más de esta tarea.`,
       en: `${call} failed: ${reason}\nWithout a running server nothing else of this task can be checked.`,

@@ -1,10 +1,45 @@
+import { basename } from "node:path";
 import { inspect } from "node:util";
+import { t } from "./grading.ts";
 
 /** A value as a learner would write it in code: `undefined`, `101.5`, `"AAPL"`, `{ type: 'get' }`. */
 export function formatValue(value: unknown): string {
   if (value instanceof Error) {
-    const reason = "reason" in value ? ` (reason: ${formatValue((value as { reason: unknown }).reason)})` : "";
-    return `${value.name}: ${value.message}${reason}`;
+    const reason = (value as { reason?: unknown }).reason;
+    // The runtime's errors already name their reason in the message.
+    const shown =
+      reason === undefined || value.message.includes(reason instanceof Error ? reason.message : formatValue(reason))
+        ? ""
+        : ` (reason: ${formatValue(reason)})`;
+    const where = whereThrown(value);
+    return `${value.name}: ${value.message}${shown}${where === null ? "" : `, ${t({ es: "en", en: "at" })} ${where}`}`;
   }
   return inspect(value, { depth: 4, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: 20, maxStringLength: 200, colors: false });
+}
+
+/** A stack frame in a TypeScript file: the learner's (the kit's own code runs from built .mjs files). */
+const LEARNER_FRAME = /^\s*at (?:(.+?) \()?(?:file:\/\/)?([^()\s][^()]*?\.(?:ts|mts|cts)):(\d+):\d+\)?$/;
+
+/**
+ * Where in the implementation an error of the subject was thrown, as `price-cache.ts:43 (handleCall)`: the first
+ * frame of its stack, or of its reason's or cause's (a server's crash travels as the reason of the caller's
+ * ExitError), that is in the implementation's own files. Null when there is none.
+ */
+export function whereThrown(error: unknown): string | null {
+  const seen = new Set<unknown>();
+  for (let current: unknown = error; typeof current === "object" && current !== null && !seen.has(current); ) {
+    seen.add(current);
+    const stack = (current as { stack?: unknown }).stack;
+    if (typeof stack === "string") {
+      for (const line of stack.split("\n").slice(1)) {
+        const frame = LEARNER_FRAME.exec(line);
+        if (frame === null) continue;
+        const fn = frame[1]?.replace(/^(Object|async|new)\s*\.?\s*/, "") ?? "";
+        return `${basename(frame[2] ?? "")}:${frame[3]}${fn === "" || fn.includes("<anonymous>") ? "" : ` (${fn})`}`;
+      }
+    }
+    const next = current as { reason?: unknown; cause?: unknown };
+    current = next.reason instanceof Error ? next.reason : next.cause;
+  }
+  return null;
 }

@@ -7,7 +7,7 @@ export type { Text } from "#protocol";
 export { ExitError, StartError } from "#runtime";
 export type { ModelSetup } from "./assert-model.ts";
 export { assertModel } from "./assert-model.ts";
-export { assertEqual, assertPid, assertRejects, fail, GradingFailure, startServer } from "./assertions.ts";
+export { assertAnswer, assertEqual, assertPid, assertRejects, fail, GradingFailure, startServer } from "./assertions.ts";
 export type { Examples } from "./examples.ts";
 export { examples, seededRandom } from "./examples.ts";
 export type { FakeClock } from "./fake-clock.ts";

@@ -8,6 +8,7 @@ import type { Encoded, EncodedNode } from "#protocol";
 import { plainText } from "#protocol";
 import { ExitError, StartError } from "#runtime";
 import { type DecodeHooks, decodeValue, encodeValue } from "../../subject/codec.ts";
+import { whereThrown } from "./format.ts";
 import { t } from "./grading.ts";
 
 const PID_TEXT = /^#PID<\d{1,12}\.\d{1,12}\.\d{1,12}>$/;
@@ -88,17 +89,24 @@ function rebuildError(node: Extract<EncodedNode, { $: "error" }>, props: Readonl
       break;
     default:
       error = new (BUILTIN_ERRORS[node.class] ?? Error)();
-      if (!(node.class in BUILTIN_ERRORS))
-        Object.defineProperty(error, "name", { value: identifier(plainText(node.name)) || "Error", writable: true, configurable: true });
   }
+  // The runtime's and the builtin errors keep their class's name; any other error, the name it gave itself.
+  const name =
+    node.class === "StartError" || node.class === "ExitError" || node.class in BUILTIN_ERRORS
+      ? node.class
+      : identifier(plainText(node.name));
+  Object.defineProperty(error, "name", { value: name, writable: true, configurable: true });
   Object.defineProperty(error, "message", { value: explainedMessage(node, message, props), writable: true, configurable: true });
   Object.defineProperty(error, "stack", { value: plainText(node.stack).slice(0, 4_000), writable: true, configurable: true });
   for (const [key, value] of props) {
     if (key === "name" || key === "message" || key === "stack") continue;
     Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  // What the kit reads to tell an error of the implementation from a fault of the grader (protocol/codes.ts).
+  // What the kit reads to tell an error of the implementation from a fault of the grader (protocol/codes.ts), and
+  // where in the implementation it was thrown.
   Object.defineProperty(error, "failure", { value: "subject-error", enumerable: true, configurable: true });
+  const where = whereThrown(error);
+  if (where !== null) Object.defineProperty(error, "where", { value: where, enumerable: true, configurable: true });
   return error;
 }
 

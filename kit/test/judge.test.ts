@@ -31,6 +31,7 @@ const error = (failure: RawError["failure"], message: string, stop: StopInfo | n
   message,
   failure,
   stop,
+  where: null,
 });
 
 function test(
@@ -143,13 +144,21 @@ describe("judgeExercise", () => {
   it("should tell an error the implementation threw from a fault of the grader", () => {
     const graded = judge([
       test("a", 1, "failed", [error("subject-error", "key must be a string")]),
-      test("b", 1, "failed", [{ name: "Error", message: "Cannot read properties of undefined", failure: null, stop: null }]),
+      test("b", 1, "failed", [{ name: "Error", message: "Cannot read properties of undefined", failure: null, stop: null, where: null }]),
       pass("c", 2),
     ]);
     expect(graded.tasks[0]?.tests.map((t) => t.message)).toEqual([
       "Your code threw: TypeError: key must be a string",
       "The grader failed: Cannot read properties of undefined",
     ]);
+  });
+
+  it("should say where in the implementation an error was thrown", () => {
+    const thrown: RawError = { ...error("subject-error", "state.find is not a function"), where: "price-cache.ts:43 (handleCall)" };
+    const graded = judge([test("a", 1, "failed", [thrown]), pass("b", 1), pass("c", 2)]);
+    expect(graded.tasks[0]?.tests[0]?.message).toBe(
+      "Your code threw: TypeError: state.find is not a function, at price-cache.ts:43 (handleCall)",
+    );
   });
 
   it("should show the output of a failing test and the code of the test", () => {
