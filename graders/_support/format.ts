@@ -21,25 +21,26 @@ export function formatValue(value: unknown): string {
 const LEARNER_FRAME = /^\s*at (?:(.+?) \()?(?:file:\/\/)?([^()\s][^()]*?\.(?:ts|mts|cts)):(\d+):\d+\)?$/;
 
 /**
- * Where in the implementation an error of the subject was thrown, as `price-cache.ts:43 (handleCall)`: the first
- * frame of its stack, or of its reason's or cause's (a server's crash travels as the reason of the caller's
- * ExitError), that is in the implementation's own files. Null when there is none.
+ * Where in the implementation an error of the subject was thrown, as `price-cache.ts:43 (handleCall)`. A server's
+ * crash travels as the reason (or cause) of the error its caller gets: the deepest error of that chain with a frame
+ * in the implementation's own files says where the mistake is. Null when there is none.
  */
 export function whereThrown(error: unknown): string | null {
-  const seen = new Set<unknown>();
-  for (let current: unknown = error; typeof current === "object" && current !== null && !seen.has(current); ) {
-    seen.add(current);
-    const stack = (current as { stack?: unknown }).stack;
-    if (typeof stack === "string") {
-      for (const line of stack.split("\n").slice(1)) {
-        const frame = LEARNER_FRAME.exec(line);
-        if (frame === null) continue;
-        const fn = frame[1]?.replace(/^(Object|async|new)\s*\.?\s*/, "") ?? "";
-        return `${basename(frame[2] ?? "")}:${frame[3]}${fn === "" || fn.includes("<anonymous>") ? "" : ` (${fn})`}`;
-      }
-    }
+  const chain: unknown[] = [];
+  for (let current: unknown = error; typeof current === "object" && current !== null && !chain.includes(current); ) {
+    chain.push(current);
     const next = current as { reason?: unknown; cause?: unknown };
     current = next.reason instanceof Error ? next.reason : next.cause;
+  }
+  for (const candidate of chain.reverse()) {
+    const stack = (candidate as { stack?: unknown }).stack;
+    if (typeof stack !== "string") continue;
+    for (const line of stack.split("\n").slice(1)) {
+      const frame = LEARNER_FRAME.exec(line);
+      if (frame === null) continue;
+      const fn = frame[1]?.replace(/^(Object|async|new)\s*\.?\s*/, "") ?? "";
+      return `${basename(frame[2] ?? "")}:${frame[3]}${fn === "" || fn.includes("<anonymous>") ? "" : ` (${fn})`}`;
+    }
   }
   return null;
 }
