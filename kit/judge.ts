@@ -8,7 +8,7 @@
  * - a task's points are shared by its tests, split into integers by largest remainder.
  */
 import type { FailureCode, Lang, StopInfo, StopReason, Text } from "#protocol";
-import { describeStop, say } from "#protocol";
+import { describeStop, plainText, say } from "#protocol";
 import type { CatalogExercise } from "./catalog.ts";
 import type { ExpectedTest } from "./expected-tests.ts";
 import type { RawError, RawModule, RawTest } from "./run-graders.ts";
@@ -214,8 +214,10 @@ export function judgeExercise(input: JudgeInput): GradedExercise {
         name: want.name,
         task: want.task,
         passed,
-        message,
-        output: (test?.observation?.output ?? []).slice(-8),
+        // What the code under grading can put in a message or its output reaches the report as plain text: the
+        // graders and the runner sanitise it already, and the judge does again, for every path.
+        message: plainText(message),
+        output: (test?.observation?.output ?? []).slice(-8).map(plainText),
         file,
         line: test?.line ?? 0,
         durationMs: test?.durationMs ?? 0,

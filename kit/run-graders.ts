@@ -11,8 +11,17 @@ import { join, resolve } from "node:path";
 import type { Reporter, TestCase, TestModule, TestSuite, Vitest } from "vitest/node";
 import { createVitest } from "vitest/node";
 import type { FailureCode, GradingSettings, Lang, StopInfo, SubjectPlan, TestObservation } from "#protocol";
-import { exerciseOfGraderFile, isStopReason, OBSERVATION_KEY, PLANS_KEY, plainText, SETTINGS_KEY, taskOfTitle } from "#protocol";
-import { buildImplementation, buildShared } from "../subject/build.ts";
+import {
+  exerciseOfGraderFile,
+  FAILURE_CODES,
+  isStopReason,
+  OBSERVATION_KEY,
+  PLANS_KEY,
+  plainText,
+  SETTINGS_KEY,
+  taskOfTitle,
+} from "#protocol";
+import { buildImplementation, buildShared, buildYardsticks } from "../subject/build.ts";
 import { catalog } from "./catalog.ts";
 
 /** An error a grader test or file reported, with the failure fields the graders put on it (protocol/codes.ts). */
@@ -86,21 +95,28 @@ function taskOf(test: TestCase): number | null {
   return null;
 }
 
+/** Text a test reported, made safe to print and bounded. */
+const reported = (text: string, max = 4_000): string => plainText(text).slice(0, max);
+
 function rawError(error: { message?: unknown; name?: unknown; failure?: unknown; stop?: unknown; where?: unknown }): RawError {
-  const failure = typeof error.failure === "string" ? (error.failure as FailureCode) : null;
+  const failure = typeof error.failure === "string" && FAILURE_CODES.includes(error.failure as FailureCode) ? (error.failure as FailureCode) : null;
   return {
-    name: typeof error.name === "string" ? error.name : "Error",
-    message: plainText(typeof error.message === "string" ? error.message : String(error.message)),
+    name: typeof error.name === "string" ? reported(error.name, 100) : "Error",
+    message: reported(typeof error.message === "string" ? error.message : String(error.message)),
     failure,
     stop: stopOf(error.stop),
-    where: typeof error.where === "string" ? plainText(error.where).slice(0, 200) : null,
+    where: typeof error.where === "string" ? reported(error.where, 200) : null,
   };
 }
 
+/** A stop as a grader reported it, each field checked: anything else is no stop. */
 function stopOf(value: unknown): StopInfo | null {
   if (typeof value !== "object" || value === null) return null;
-  const stop = value as Partial<StopInfo>;
-  return isStopReason(stop.reason) ? (stop as StopInfo) : null;
+  const stop = value as Record<keyof StopInfo, unknown>;
+  if (!isStopReason(stop.reason) || (stop.during !== "load" && stop.during !== "test")) return null;
+  if (typeof stop.bound !== "number" || !Number.isFinite(stop.bound) || typeof stop.measured !== "number" || !Number.isFinite(stop.measured)) return null;
+  const checked: StopInfo = { reason: stop.reason, during: stop.during === "load" ? "load" : "test", bound: stop.bound, measured: stop.measured };
+  return typeof stop.exit === "string" ? { ...checked, exit: reported(stop.exit, 60) } : checked;
 }
 
 function observationOf(test: TestCase): TestObservation | null {
@@ -189,7 +205,7 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
   const workDir = options.workDir ?? join(kitRoot, ".grade", `run-${process.pid}-${randomBytes(6).toString("hex")}`);
   const shared = join(workDir, "shared");
   mkdirSync(workDir, { recursive: true });
-  const building = buildShared(kitRoot, shared);
+  const building = buildShared(kitRoot, shared).then(() => buildYardsticks(kitRoot, shared, catalog));
   const settings: GradingSettings = { seed: options.seed, lang: options.lang, replayFlags: options.replayFlags ?? "" };
   const reporter = new CollectingReporter();
   const vitest: Vitest = await createVitest(

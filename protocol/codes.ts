@@ -40,7 +40,8 @@ export interface StopInfo {
  * - `not-run`: the exercise already cost too many stops: its remaining tests are not run;
  * - `grader`: anything else (a fault of the grader itself).
  */
-export type FailureCode = "check" | "subject-error" | "stop" | "load" | "not-run" | "grader";
+export const FAILURE_CODES = ["check", "subject-error", "stop", "load", "not-run", "grader"] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
 
 /**
  * The fields a grader puts on the errors it throws, which vitest carries to the kit. (Named `failure`, not

@@ -3,7 +3,7 @@
  * agree on. Imported as `#protocol`; it imports none of them.
  */
 export type { FailureCode, FailureFields, StopInfo, StopReason, TestObservation } from "./codes.ts";
-export { describeStop, isStopReason, OBSERVATION_KEY, STOP_REASONS } from "./codes.ts";
+export { describeStop, FAILURE_CODES, isStopReason, OBSERVATION_KEY, STOP_REASONS } from "./codes.ts";
 export type { Fixture } from "./fixture.ts";
 export { applyFixture } from "./fixture.ts";
 export type {

@@ -43,6 +43,42 @@ export async function buildShared(kitRoot: string, dir: string): Promise<void> {
   ]);
 }
 
+/** Where the shared folder keeps the exercises' yardsticks, laid out like an implementation. */
+export function yardstickFolder(sharedDir: string): string {
+  return join(sharedDir, "yardstick");
+}
+
+/**
+ * Builds each exercise's yardstick, `graders/<id>/yardstick.ts` where there is one (a trusted implementation of the
+ * grader's own that measurements compare with), into the shared folder, as `<id>/<file>.mjs` like an implementation.
+ */
+export async function buildYardsticks(kitRoot: string, sharedDir: string, exercises: readonly ExerciseSource[]): Promise<void> {
+  const runtimeUrl = pathToFileURL(join(sharedDir, "runtime.mjs")).href;
+  await Promise.all(
+    exercises.map(async ({ id, file }) => {
+      const entry = join(kitRoot, "graders", id, "yardstick.ts");
+      if (!existsSync(entry)) return;
+      await build({
+        entryPoints: [entry],
+        outfile: join(yardstickFolder(sharedDir), id, file.replace(/\.ts$/, ".mjs")),
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: TARGET,
+        logLevel: "silent",
+        plugins: [
+          {
+            name: "shared-runtime",
+            setup(builder) {
+              builder.onResolve({ filter: /^#runtime$/ }, () => ({ path: runtimeUrl, external: true }));
+            },
+          },
+        ],
+      });
+    }),
+  );
+}
+
 /** One exercise of an implementation to build: its folder and main file. */
 export interface ExerciseSource {
   readonly id: string;

@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
 import type { FailureFields, Text } from "#protocol";
 import { formatValue } from "./format.ts";
+import { SubjectStopped } from "../../subject/client.ts";
 import { t } from "./grading.ts";
+import { LoadFailed, NotRun } from "./session.ts";
 import { RemotePid } from "./remote.ts";
 
 /** A failed check: its message is already in the grading language and in plain words. */
@@ -10,11 +12,11 @@ export class GradingFailure extends Error implements FailureFields {
   readonly failure = "check" as const;
 }
 
-/** An error that is about the grading itself (a stop, a load failure), never the outcome a test expects. */
-const isGradingStop = (error: unknown): boolean => {
-  const failure = typeof error === "object" && error !== null ? (error as { failure?: unknown }).failure : undefined;
-  return failure === "stop" || failure === "load" || failure === "not-run";
-};
+/**
+ * An error about the grading itself (a stop, a load failure, a test not run), never the outcome a test expects. By
+ * class, not by field: the subject's own errors never are one of these.
+ */
+const isGradingStop = (error: unknown): boolean => error instanceof SubjectStopped || error instanceof LoadFailed || error instanceof NotRun;
 
 const labels = {
   call: { es: "Llamada: ", en: "Call:    " },

@@ -13,5 +13,5 @@ export { examples, seededRandom } from "./examples.ts";
 export type { FakeClock } from "./fake-clock.ts";
 export { useFakeClock } from "./fake-clock.ts";
 export { gradeTask, gradingSeed, t } from "./grading.ts";
-export type { Remote, RemoteFunction, RemoteLogEntry, RemoteRuntime } from "./subject.ts";
+export type { Remote, RemoteFunction, RemoteLogEntry, RemoteRuntime, Yardstick } from "./subject.ts";
 export { captureLogs, Held, RemoteProbe, startProbe, subject } from "./subject.ts";

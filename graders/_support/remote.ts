@@ -73,12 +73,22 @@ const BUILTIN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
   URIError,
 };
 
+/**
+ * The own fields of a subject's error that cross over: the runtime's (`reason`, `call`), Node's (`code`,
+ * `resource`, `permission`), `cause`. Any other field stays behind: the grader and the test runner read fields of
+ * the errors a test throws (a `failure` or `stop` of the kit's, an `actual`/`expected` pair vitest would diff), and
+ * those must never be the subject's to set.
+ */
+const ERROR_FIELDS: ReadonlySet<string> = new Set(["reason", "call", "code", "resource", "permission", "cause"]);
+/** How much of an error's message and stack crosses. */
+const MAX_ERROR_TEXT = 4_000;
+
 /** Class names and property names from the subject, shown to learners: an identifier, nothing else. */
 const identifier = (text: string): string => (/^[A-Za-z_$][\w$]{0,80}$/.test(text) ? text : "Object");
 
 /** An error of the subject, as the grader sees it: the runtime's classes stay themselves, the rest are plain errors. */
 function rebuildError(node: Extract<EncodedNode, { $: "error" }>, props: ReadonlyMap<string, unknown>): Error {
-  const message = plainText(node.message);
+  const message = plainText(node.message.slice(0, MAX_ERROR_TEXT));
   let error: Error;
   switch (node.class) {
     case "StartError":
@@ -96,11 +106,14 @@ function rebuildError(node: Extract<EncodedNode, { $: "error" }>, props: Readonl
       ? node.class
       : identifier(plainText(node.name));
   Object.defineProperty(error, "name", { value: name, writable: true, configurable: true });
-  Object.defineProperty(error, "message", { value: explainedMessage(node, message, props), writable: true, configurable: true });
-  Object.defineProperty(error, "stack", { value: plainText(node.stack).slice(0, 4_000), writable: true, configurable: true });
+  Object.defineProperty(error, "message", {
+    value: explainedMessage(node, message, props).slice(0, MAX_ERROR_TEXT),
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(error, "stack", { value: plainText(node.stack).slice(0, MAX_ERROR_TEXT), writable: true, configurable: true });
   for (const [key, value] of props) {
-    if (key === "name" || key === "message" || key === "stack") continue;
-    Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
+    if (ERROR_FIELDS.has(key)) Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
   }
   // What the kit reads to tell an error of the implementation from a fault of the grader (protocol/codes.ts), and
   // where in the implementation it was thrown.
@@ -126,6 +139,20 @@ function explainedMessage(node: Extract<EncodedNode, { $: "error" }>, message: s
     });
   }
   return message;
+}
+
+/**
+ * What the subject threw or rejected with when it was not an error (a string, a plain object): the test gets an
+ * error of the grader's own that shows it, never the value itself, whose fields the kit and vitest would read.
+ */
+export class SubjectThrew extends Error {
+  override readonly name = "SubjectThrew";
+  readonly failure = "subject-error" as const;
+  constructor(thrown: unknown) {
+    super(plainText(inspect(thrown, { depth: 3, compact: true, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: 10, maxStringLength: 200 })).slice(0, MAX_ERROR_TEXT));
+    // Kept for a check that wants it, out of sight of anything that walks the error's fields.
+    Object.defineProperty(this, "thrown", { value: thrown, enumerable: false });
+  }
 }
 
 /** Decodes what a subject sent; `pids` keeps one stand-in per handle for the subject's life. */

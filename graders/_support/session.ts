@@ -16,10 +16,11 @@ import type {
   TestObservation,
 } from "#protocol";
 import { describeStop, plainText } from "#protocol";
+import { yardstickFolder } from "../../subject/build.ts";
 import { DEFAULT_LIMITS, type RequestBody, Subject, SubjectStopped } from "../../subject/client.ts";
 import { MalformedValue } from "../../subject/codec.ts";
 import { t } from "./grading.ts";
-import { decodeFromSubject, encodeForSubject, RemoteHandle, type RemotePid } from "./remote.ts";
+import { decodeFromSubject, encodeForSubject, RemoteHandle, type RemotePid, SubjectThrew } from "./remote.ts";
 
 /**
  * Stops one exercise may cost before its remaining tests are not run. A count, not a time: what a stop costs is
@@ -216,10 +217,27 @@ export class Session {
     await this.subject?.close();
   }
 
+  /**
+   * A session with the exercise's yardstick (`graders/<id>/yardstick.ts`, built into the shared folder): trusted
+   * code, in a subject process of its own. Resolves once it has loaded.
+   */
+  async yardstick(): Promise<Session> {
+    const plan: SubjectPlan = { ...this.plan, impl: yardstickFolder(this.plan.shared), buildErrors: {} };
+    const session = new Session(plan, this.exercise, this.modules);
+    await session.loading;
+    if (session.loadFailure !== null) throw new Error(`grading: the yardstick of ${this.exercise} did not load: ${session.loadFailure.message}`);
+    return session;
+  }
+
   private settle(outcome: Outcome, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
     try {
       if (outcome.ok) resolve(this.decode(outcome.value));
-      else reject(this.decode(outcome.error));
+      else {
+        // A test sees the subject's errors as errors of the grader's making: the runtime's classes, the builtin
+        // ones, or SubjectThrew for anything else the subject threw.
+        const thrown = this.decode(outcome.error);
+        reject(thrown instanceof Error ? thrown : new SubjectThrew(thrown));
+      }
     } catch (error) {
       reject(error);
     }

@@ -13,7 +13,7 @@
 import type { CallTarget, Outcome, RuntimeFunction } from "#protocol";
 import type * as Runtime from "#runtime";
 import { encodeForSubject, RemoteHandle, RemotePid, RemoteVia } from "./remote.ts";
-import { currentSession } from "./session.ts";
+import { currentSession, type Session } from "./session.ts";
 
 /** A function of the subject: asynchronous, and with `withTiming` to learn whether it answered at once. */
 export type RemoteFunction<A extends readonly unknown[], R> = ((...args: A) => Promise<Awaited<R>>) & {
@@ -128,20 +128,64 @@ const RUNTIME_ANSWERS: Readonly<Record<RuntimeFunction, (value: unknown) => bool
   "DynamicSupervisor.terminateChild": (value) => value === "ok" || (typeof value === "object" && value !== null),
 };
 
-function remoteFunction(target: CallTarget): RemoteFunction<unknown[], unknown> {
+/** A function of a subject: `sessionOf` says which (the grader file's own, or a yardstick's). */
+function remoteFunction(target: CallTarget, sessionOf: () => Session = currentSession): RemoteFunction<unknown[], unknown> {
   const call = async (...args: unknown[]): Promise<unknown> => {
-    const session = currentSession();
+    const session = sessionOf();
     const value = await session.call(target, args);
     if (target.kind === "runtime" && !RUNTIME_ANSWERS[target.fn](value)) session.refuseAnswer();
     return value;
   };
   return Object.assign(call, {
-    withTiming: (...args: unknown[]) => currentSession().callWithTiming(target, args) as Promise<{ value: unknown; sync: boolean }>,
+    withTiming: (...args: unknown[]) => sessionOf().callWithTiming(target, args) as Promise<{ value: unknown; sync: boolean }>,
     keep: async (...args: unknown[]) => {
-      const { value, held } = await currentSession().callKept(target, args);
+      const { value, held } = await sessionOf().callKept(target, args);
       return new Held(value, held);
     },
   });
+}
+
+/** A module of a subject as a proxy: its functions remote, its other exports the values they had once it loaded. */
+function remoteModule<M extends object>(sessionOf: () => Session, path: string | undefined): Remote<M> {
+  const functions = new Map<PropertyKey, RemoteFunction<unknown[], unknown>>();
+  return new Proxy({} as Remote<M>, {
+    get(_target, key) {
+      if (typeof key !== "string") return undefined;
+      const session = sessionOf();
+      const module = path ?? session.modules[0] ?? "";
+      const exports = session.exportsOf(module);
+      if (exports.values.has(key)) return exports.values.get(key);
+      let fn = functions.get(key);
+      if (fn === undefined) {
+        fn = remoteFunction({ kind: "export", module, path: [key] }, sessionOf);
+        functions.set(key, fn);
+      }
+      return fn;
+    },
+  });
+}
+
+/** Records the subject calls `fn` makes (synchronously) and sends them as one batch; resolves with its CPU time. */
+async function batchOn(session: Session, fn: () => unknown): Promise<{ readonly cpuMs: number }> {
+  const recorded: NonNullable<typeof session.recording> = [];
+  session.recording = recorded;
+  try {
+    fn();
+  } finally {
+    session.recording = null;
+  }
+  return { cpuMs: await session.sendBatch(recorded) };
+}
+
+/**
+ * The exercise's yardstick (`graders/<id>/yardstick.ts`): a trusted implementation of the grader's own, in a subject
+ * process of its own, for measurements that compare the implementation's cost with what a sound one costs on the
+ * same machine at the same time. Close it when done.
+ */
+export interface Yardstick<M> {
+  readonly module: Remote<M>;
+  batch(fn: () => unknown): Promise<{ readonly cpuMs: number }>;
+  close(): Promise<void>;
 }
 
 /** A runtime function of the subject, typed by where it goes in {@link RemoteRuntime}. */
@@ -284,22 +328,7 @@ export const subject = {
    * Its functions are called in the subject; its other exports are the values they had once it loaded.
    */
   module<M extends object>(path?: string): Remote<M> {
-    const functions = new Map<PropertyKey, RemoteFunction<unknown[], unknown>>();
-    return new Proxy({} as Remote<M>, {
-      get(_target, key) {
-        if (typeof key !== "string") return undefined;
-        const session = currentSession();
-        const module = path ?? session.modules[0] ?? "";
-        const exports = session.exportsOf(module);
-        if (exports.values.has(key)) return exports.values.get(key);
-        let fn = functions.get(key);
-        if (fn === undefined) {
-          fn = remoteFunction({ kind: "export", module, path: [key] });
-          functions.set(key, fn);
-        }
-        return fn;
-      },
-    });
+    return remoteModule<M>(currentSession, path);
   },
 
   /** The runtime's functions, called in the subject. */
@@ -310,15 +339,17 @@ export const subject = {
    * settled, and resolves with the subject's CPU time for the batch; each call's promise settles with its outcome.
    * For measuring work at scale: the grader's requests cost the subject nothing but the calls themselves.
    */
-  async batch(fn: () => unknown): Promise<{ readonly cpuMs: number }> {
-    const session = currentSession();
-    const recorded: NonNullable<typeof session.recording> = [];
-    session.recording = recorded;
-    try {
-      fn();
-    } finally {
-      session.recording = null;
-    }
-    return { cpuMs: await session.sendBatch(recorded) };
+  batch(fn: () => unknown): Promise<{ readonly cpuMs: number }> {
+    return batchOn(currentSession(), fn);
+  },
+
+  /** Starts the exercise's yardstick (see {@link Yardstick}); its module has the exercise's API. */
+  async yardstick<M extends object>(): Promise<Yardstick<M>> {
+    const session = await currentSession().yardstick();
+    return {
+      module: remoteModule<M>(() => session, undefined),
+      batch: (fn) => batchOn(session, fn),
+      close: () => session.close(),
+    };
   },
 } as const;
