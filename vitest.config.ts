@@ -4,7 +4,13 @@ import { defineConfig } from "vitest/config";
 // the implementation to grade.
 export default defineConfig({
   test: {
-    include: ["runtime/test/**/*.test.ts", "subject/test/**/*.test.ts", "kit/test/**/*.test.ts", "bench/test/**/*.test.ts"],
+    include: [
+      "runtime/test/**/*.test.ts",
+      "subject/test/**/*.test.ts",
+      "graders/_support/test/**/*.test.ts",
+      "kit/test/**/*.test.ts",
+      "bench/test/**/*.test.ts",
+    ],
     pool: "forks",
     testTimeout: 20_000,
   },

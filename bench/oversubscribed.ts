@@ -7,13 +7,12 @@
  * Flags: `--busy N` busy processes, `--runs N` gradings of the solutions, `--self-check`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { randomInt } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { plainText } from "#protocol";
+import { freshSeed, plainText } from "#protocol";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -49,7 +48,7 @@ const failures: string[] = [];
 console.log(`bench:loaded: ${flags.busy} busy processes on ${availableParallelism()} cores`);
 
 for (let run = 1; run <= flags.runs; run++) {
-  const seed = randomInt(1, 2 ** 31);
+  const seed = freshSeed();
   const json = join(tmpdir(), `bench-loaded-${process.pid}-${run}.json`);
   const started = performance.now();
   spawnSync(

@@ -4,11 +4,10 @@
  * --summary FILE. Exits 0 only when everything graded passes. A whole class: --submissions DIR [--out DIR]
  * [--shard I/N], and --merge OUT1 OUT2 … --out DIR (kit/class/).
  */
-import { randomInt } from "node:crypto";
 import { appendFileSync, existsSync, watch, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_SEED, GRADE_ENV, type Lang, langFromEnv, parseLang } from "#protocol";
+import { DEFAULT_SEED, freshSeed, GRADE_ENV, type Lang, langFromEnv, parseLang } from "#protocol";
 import { catalog } from "./catalog.ts";
 import { compareWithManifest, type KitVerdict } from "./checksums.ts";
 import { type ClassCommand, classCommand, runClass } from "./class/index.ts";
@@ -90,7 +89,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case "--seed": {
         const raw = value(i, arg);
         // fresh: a seed nobody knows before the run, for grading that counts; the report shows it for a replay.
-        if (raw === "fresh") seed = randomInt(1, 2 ** 31);
+        if (raw === "fresh") seed = freshSeed();
         else if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
           throw new UsageError(
             lang === "es" ? `--seed debe ser un entero o fresh, no «${raw}».` : `--seed should be an integer or fresh, not "${raw}".`,

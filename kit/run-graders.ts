@@ -22,6 +22,7 @@ import {
   taskOfTitle,
 } from "#protocol";
 import { buildImplementation, buildShared, buildYardsticks } from "../subject/build.ts";
+import { reapSubjects } from "../subject/reap.ts";
 import { catalog } from "./catalog.ts";
 
 /** An error a grader test or file reported, with the failure fields the graders put on it (protocol/codes.ts). */
@@ -99,7 +100,8 @@ function taskOf(test: TestCase): number | null {
 const reported = (text: string, max = 4_000): string => plainText(text).slice(0, max);
 
 function rawError(error: { message?: unknown; name?: unknown; failure?: unknown; stop?: unknown; where?: unknown }): RawError {
-  const failure = typeof error.failure === "string" && FAILURE_CODES.includes(error.failure as FailureCode) ? (error.failure as FailureCode) : null;
+  const failure =
+    typeof error.failure === "string" && FAILURE_CODES.includes(error.failure as FailureCode) ? (error.failure as FailureCode) : null;
   return {
     name: typeof error.name === "string" ? reported(error.name, 100) : "Error",
     message: reported(typeof error.message === "string" ? error.message : String(error.message)),
@@ -114,8 +116,19 @@ function stopOf(value: unknown): StopInfo | null {
   if (typeof value !== "object" || value === null) return null;
   const stop = value as Record<keyof StopInfo, unknown>;
   if (!isStopReason(stop.reason) || (stop.during !== "load" && stop.during !== "test")) return null;
-  if (typeof stop.bound !== "number" || !Number.isFinite(stop.bound) || typeof stop.measured !== "number" || !Number.isFinite(stop.measured)) return null;
-  const checked: StopInfo = { reason: stop.reason, during: stop.during === "load" ? "load" : "test", bound: stop.bound, measured: stop.measured };
+  if (
+    typeof stop.bound !== "number" ||
+    !Number.isFinite(stop.bound) ||
+    typeof stop.measured !== "number" ||
+    !Number.isFinite(stop.measured)
+  )
+    return null;
+  const checked: StopInfo = {
+    reason: stop.reason,
+    during: stop.during === "load" ? "load" : "test",
+    bound: stop.bound,
+    measured: stop.measured,
+  };
   return typeof stop.exit === "string" ? { ...checked, exit: reported(stop.exit, 60) } : checked;
 }
 
@@ -170,6 +183,8 @@ function rawModule(module: TestModule): RawModule {
   };
 }
 
+const INTERRUPTIONS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
 /** Removes what runs that were killed left in .grade/ (folders named with the pid of a process now gone). */
 function sweepStale(dir: string): void {
   let names: string[];
@@ -181,6 +196,7 @@ function sweepStale(dir: string): void {
   for (const name of names) {
     const pid = Number(/^(?:run|batch|tsconfig\.)-?(\d+)/.exec(name)?.[1] ?? Number.NaN);
     if (!Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue;
+    reapSubjects(join(dir, name));
     rmSync(join(dir, name), { recursive: true, force: true });
   }
 }
@@ -205,6 +221,15 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
   const workDir = options.workDir ?? join(kitRoot, ".grade", `run-${process.pid}-${randomBytes(6).toString("hex")}`);
   const shared = join(workDir, "shared");
   mkdirSync(workDir, { recursive: true });
+  // Interrupted (Ctrl-C, a cancelled job), the run takes its subjects down first: one that is busy, or that keeps
+  // the signal from ending it, would outlive the workers that watch it. Then the signal does what it would have.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    for (const other of INTERRUPTIONS) process.removeListener(other, interrupted);
+    reapSubjects(workDir);
+    rmSync(workDir, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  };
+  for (const signal of INTERRUPTIONS) process.on(signal, interrupted);
   const building = buildShared(kitRoot, shared).then(() => buildYardsticks(kitRoot, shared, catalog));
   const settings: GradingSettings = { seed: options.seed, lang: options.lang, replayFlags: options.replayFlags ?? "" };
   const reporter = new CollectingReporter();
@@ -277,10 +302,14 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
       vitest.provide(PLANS_KEY, plans);
       const specs = (await vitest.globTestSpecifications()).filter((spec) => wanted.has(exerciseOfGraderFile(spec.moduleId)));
       await vitest.runTestSpecifications(specs);
+      // Every grader file closed its subjects; any left is one whose vitest process died under it.
+      reapSubjects(workDir);
       return reporter.modules.map(rawModule);
     },
     async close() {
+      for (const signal of INTERRUPTIONS) process.removeListener(signal, interrupted);
       await vitest.close();
+      reapSubjects(workDir);
       rmSync(workDir, { recursive: true, force: true });
     },
   };

@@ -23,7 +23,7 @@ export type {
 } from "./messages.ts";
 export { MAX_FRAME_BYTES, RUNTIME_FUNCTIONS, VALUE_LIMITS } from "./messages.ts";
 export type { GradingSettings, SubjectPlan } from "./settings.ts";
-export { DEFAULT_SEED, exerciseOfGraderFile, GRADE_ENV, PLANS_KEY, SETTINGS_KEY, slotOfGraderFile } from "./settings.ts";
+export { DEFAULT_SEED, exerciseOfGraderFile, freshSeed, GRADE_ENV, PLANS_KEY, SETTINGS_KEY, slotOfGraderFile } from "./settings.ts";
 export { taskOfTitle, taskTitle } from "./tasks.ts";
 export type { Lang, Text } from "./text.ts";
 export { langFromEnv, parseLang, plainText, say } from "./text.ts";

@@ -5,8 +5,18 @@
  */
 import type { Lang } from "./text.ts";
 
+import { randomInt } from "node:crypto";
+
 /** The seed of every grading unless `--seed` says otherwise, so that a local grade is the same on every run. */
 export const DEFAULT_SEED = 20_260_501;
+
+/**
+ * A seed nobody knows in advance (`--seed fresh`, a class's seed): 48 random bits, too many to find again from the
+ * values the tests show, and still a safe integer everywhere a seed is written.
+ */
+export function freshSeed(): number {
+  return randomInt(1, 2 ** 48);
+}
 
 /** The settings every grader reads: the seed its examples come from, the learner's language, the replay flags. */
 export interface GradingSettings {

@@ -4,8 +4,8 @@
  * {@link SubjectStopped}, when it:
  * - uses more CPU time than one request may without answering (`hang`): CPU time, not wall time, so that a busy
  *   machine slows a correct subject down without failing it;
- * - sits asleep with a request pending while its event loop answers pings and its CPU time stays put
- *   (`no-answer`): nothing will ever wake it. Those requests fail, and the subject itself is kept;
+ * - sleeps, with a request pending, for longer than the idle bound in all (`no-answer`): asleep in the kernel, its
+ *   CPU time still, it is waiting for nothing that will come. Those requests fail, and the subject itself is kept;
  * - passes its memory limit, prints more than a test may, or sends something that is not a well-formed answer;
  * - ends by itself (`exit`, or `memory` when V8 says it ran out of heap).
  * Where the CPU time of another process cannot be read (not Linux), the subject's own account is used, and a hang
@@ -18,7 +18,7 @@ import { MAX_FRAME_BYTES } from "#protocol";
 import { FrameReader, frameWriter, parseSubjectMessage } from "./channel.ts";
 import { MalformedValue } from "./codec.ts";
 import { SUBJECT_HEAP_MB, spawnSubject } from "./sandbox.ts";
-import { readUsage, type Usage } from "./usage.ts";
+import { readUsage } from "./usage.ts";
 
 export interface SubjectLimits {
   /** CPU time a request may use without an answer, in ms. */
@@ -73,8 +73,8 @@ interface Pending {
 
 /** Lines V8 prints when it aborts a process that ran out of heap. */
 const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
-/** CPU time that still counts as asleep over a whole idle window (timers of the runtime, a GC). */
-const IDLE_CPU_MS = 50;
+/** The share of a tick's time the subject may spend on the CPU and still count as asleep (a timer, a GC). */
+const ASLEEP_CPU_SHARE = 0.05;
 const TICK_MS = 100;
 /** How long a closed subject has to end by itself before it is killed. */
 const CLOSE_GRACE_MS = 1_000;
@@ -97,8 +97,10 @@ export class Subject {
   private monitor: NodeJS.Timeout | null = null;
   private stderrTail = "";
   private killedForStop = false;
-  /** The idle check in progress: the first ping's reading and time, and whether the second ping is out. */
-  private idle: { cpuMs: number; at: number; secondSent: boolean } | null = null;
+  /** Time the subject spent asleep with requests pending, since none was (see countAsleep). */
+  private asleepMs = 0;
+  private lastSample: { readonly at: number; readonly cpuMs: number } | null = null;
+  private confirming = false;
   private lastPong: { readonly cpuMs: number; readonly rssMb: number; readonly at: number } | null = null;
   private lastMessageAt = performance.now();
 
@@ -217,7 +219,8 @@ export class Subject {
   private quiet(): void {
     if (this.monitor !== null) clearInterval(this.monitor);
     this.monitor = null;
-    this.idle = null;
+    this.asleepMs = 0;
+    this.lastSample = null;
   }
 
   private tick(): void {
@@ -225,62 +228,56 @@ export class Subject {
     if (oldest === undefined || this.stopped !== null) return this.quiet();
     const now = performance.now();
     const usage = readUsage(this.child.pid ?? 0);
+    let cpuMs: number;
     if (usage !== null) {
-      if (Number.isNaN(oldest.cpuAtSend)) oldest.cpuAtSend = usage.cpuMs;
+      cpuMs = usage.cpuMs;
+      if (Number.isNaN(oldest.cpuAtSend)) oldest.cpuAtSend = cpuMs;
       if (usage.rssMb > this.limits.memoryMb) return this.stopWith("memory", this.limits.memoryMb, usage.rssMb);
-      const used = usage.cpuMs - oldest.cpuAtSend;
+      const used = cpuMs - oldest.cpuAtSend;
       if (used > this.limits.hangCpuMs) return this.stopWith("hang", this.limits.hangCpuMs, used);
     } else {
+      // No reading from outside: the subject's own account, from the pongs of pings sent on every tick.
       if (this.lastPong !== null && this.lastPong.rssMb > this.limits.memoryMb)
         return this.stopWith("memory", this.limits.memoryMb, this.lastPong.rssMb);
       const silent = now - Math.max(oldest.sentAt, this.lastMessageAt);
       if (silent > this.limits.fallbackHangMs) return this.stopWith("hang", this.limits.fallbackHangMs, silent);
+      this.write({ op: "ping", id: -1 });
+      cpuMs = this.lastPong?.cpuMs ?? Number.NaN;
     }
     if (now - oldest.sentAt > this.limits.backstopMs) return this.stopWith("hang", this.limits.backstopMs, now - oldest.sentAt);
-    this.checkIdle(now, usage);
+    this.countAsleep(now, cpuMs, usage === null || usage.sleeping);
   }
 
   /**
-   * The idle check: a ping, then another one an idle window later. Pongs come back in order after every earlier
-   * reply, so if both came back, the request is still pending, and the CPU time did not move between them, the
-   * subject was asleep the whole window with nothing that could wake it.
+   * Adds up the time the subject spends asleep (in the kernel, waiting for an event, its CPU time still) while a
+   * request is pending. Past the idle bound it cannot be waiting for anything but what will never come: once the
+   * replies already on their way have been read (after this turn's I/O, hence setImmediate), the pending requests
+   * fail as never answered. Summed, not in one stretch: a subject that wakes up now and then to hold its answer
+   * back gets no more time than one that sleeps through.
    */
-  private checkIdle(now: number, usage: Usage | null): void {
-    if (usage !== null && !usage.sleeping) {
-      this.idle = null;
-      return;
-    }
-    if (this.idle === null) {
-      this.idle = { cpuMs: Number.NaN, at: now, secondSent: false };
-      this.write({ op: "ping", id: -1 });
-    } else if (!this.idle.secondSent && !Number.isNaN(this.idle.cpuMs) && now - this.idle.at >= this.limits.idleMs) {
-      this.idle.secondSent = true;
-      this.write({ op: "ping", id: -2 });
-    }
+  private countAsleep(now: number, cpuMs: number, sleeping: boolean): void {
+    const last = this.lastSample;
+    this.lastSample = { at: now, cpuMs };
+    if (last === null || Number.isNaN(cpuMs) || Number.isNaN(last.cpuMs)) return;
+    const elapsed = now - last.at;
+    if (sleeping && cpuMs - last.cpuMs < elapsed * ASLEEP_CPU_SHARE) this.asleepMs += elapsed;
+    if (this.asleepMs < this.limits.idleMs || this.confirming) return;
+    this.confirming = true;
+    setImmediate(() => {
+      this.confirming = false;
+      const oldest = this.pending.values().next().value;
+      if (oldest !== undefined && this.stopped === null && this.asleepMs >= this.limits.idleMs) this.giveUp(performance.now() - oldest.sentAt);
+    });
   }
 
   private ponged(message: SubjectMessage): void {
     if (message.type !== "reply" || !message.ok) return;
-    let pong: Pong;
     try {
-      pong = pongOf(message);
+      const pong = pongOf(message);
+      this.lastPong = { cpuMs: pong.cpuMs, rssMb: pong.rssMb, at: performance.now() };
     } catch {
-      return this.stopWith("protocol", 0, 0);
+      this.stopWith("protocol", 0, 0);
     }
-    const usage = readUsage(this.child.pid ?? 0);
-    const cpuMs = usage?.cpuMs ?? pong.cpuMs;
-    const now = performance.now();
-    this.lastPong = { cpuMs: pong.cpuMs, rssMb: pong.rssMb, at: now };
-    const idle = this.idle;
-    if (idle === null) return;
-    if (message.id === -1) {
-      idle.cpuMs = cpuMs;
-      idle.at = now;
-      return;
-    }
-    const oldest = this.pending.values().next().value;
-    this.idle = null;
-    if (oldest !== undefined && cpuMs - idle.cpuMs < IDLE_CPU_MS && now - idle.at >= this.limits.idleMs) this.giveUp(now - oldest.sentAt);
   }
 
   /**

@@ -14,7 +14,8 @@ import { format } from "node:util";
 import * as FakeTimers from "@sinonjs/fake-timers";
 import type { CallBody, CallTarget, Encoded, EncodedNode, LoadedModule, Outcome, Request, RuntimeFunction } from "#protocol";
 import { RUNTIME_FUNCTIONS } from "#protocol";
-import { FrameReader, frameWriter } from "./channel.ts";
+import { FrameReader, frameWriter, parseFrame } from "./channel.ts";
+import { confine } from "./confine.ts";
 import { type DecodeHooks, decodeValue, encodeValue, hasPrototype } from "./codec.ts";
 import * as Runtime from "./runtime-entry.ts";
 
@@ -22,7 +23,6 @@ import * as Runtime from "./runtime-entry.ts";
 const realSetImmediate = setImmediate;
 const cpuUsage = process.cpuUsage.bind(process);
 const rss = process.memoryUsage.rss.bind(process);
-const pid = process.pid;
 const apply = Reflect.apply;
 const fakeTimers = FakeTimers.withGlobal(globalThis);
 const captureLog = Runtime.Logger.captureLog;
@@ -136,28 +136,8 @@ function output(stream: "out" | "err", args: unknown[]): void {
 for (const method of ["log", "info", "debug", "trace"] as const) console[method] = (...args: unknown[]) => output("out", args);
 for (const method of ["warn", "error"] as const) console[method] = (...args: unknown[]) => output("err", args);
 
-/** The real `process.exit`, for the end the grader asks for (closing the channel). */
-const exit = process.exit.bind(process);
-
-/** Raised for `process.exit`: code under grading may not end its process; the grader names the call. */
-class ProcessExitRefused extends Error {
-  override readonly name = "ProcessExitRefused";
-}
-process.exit = ((code?: number | string | null) => {
-  throw new ProcessExitRefused(`process.exit(${code === undefined || code === null ? "" : String(code)})`);
-}) as typeof process.exit;
-
-// A signal may go to this process only: code under grading must not reach its grader, nor another learner's
-// subject. Node's process.kill goes through process._kill, replaced here before that code can take it.
-const rawKill = (process as unknown as { _kill(pid: number, signal: number): number })._kill;
-(process as unknown as { _kill(pid: number, signal: number): number })._kill = (target: number, signal: number) => {
-  if (target !== pid) {
-    const error = new Error(`kill EPERM: code under grading may signal only its own process (${pid})`) as NodeJS.ErrnoException;
-    error.code = "EPERM";
-    throw error;
-  }
-  return apply(rawKill, process, [target, signal]);
-};
+// Signals, priorities, the network and process.exit, taken away before the implementation loads.
+const exit = confine();
 
 process.on("uncaughtException", (error) => output("err", ["[uncaught]", error]));
 process.on("unhandledRejection", (reason) => output("err", ["[unhandled rejection]", reason]));
@@ -383,7 +363,7 @@ async function answer(request: Request): Promise<Outcome | readonly Outcome[]> {
 // would from one process; replies go back as each settles.
 const reader = new FrameReader((event) => {
   if (event.kind !== "frame") return;
-  const request = JSON.parse(event.text) as Request;
+  const request = parseFrame(event.text) as Request;
   // Every request gets a reply, even one this file could not serve (an unknown handle, say): a failed outcome.
   void answer(request).then(
     (result) => send(Array.isArray(result) ? { type: "batch", id: request.id, outcomes: result } : { type: "reply", id: request.id, ...result }),

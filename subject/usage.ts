@@ -3,13 +3,13 @@
  * (asleep) or running. On Linux it comes from /proc, which the subject cannot touch; elsewhere there is no such
  * reading and the grader falls back on what the subject says of itself (subject/client.ts).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 export interface Usage {
-  /** User plus system CPU time of the whole process, in ms. */
+  /** CPU time of the whole process, every thread (Node's, V8's, the thread pool's), in ms. */
   readonly cpuMs: number;
   readonly rssMb: number;
-  /** Asleep in the kernel (waiting for an event), not running nor waiting for a CPU. */
+  /** The main thread is asleep in the kernel (waiting for an event), not running nor waiting for a CPU. */
   readonly sleeping: boolean;
 }
 
@@ -23,23 +23,27 @@ export function readUsage(pid: number): Usage | null {
     const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
     // The command name may hold spaces and parentheses: the fields start after the last ")".
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const state = fields[0] ?? "";
-    let cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-    // schedstat counts nanoseconds where the kernel keeps it (elsewhere it reads 0); stat's ticks are 10 ms apart.
-    const ns = Number(readOptional(`/proc/${pid}/schedstat`).split(" ")[0]);
-    if (Number.isFinite(ns) && ns > 0) cpuMs = ns / 1e6;
     const status = readFileSync(`/proc/${pid}/status`, "latin1");
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    return { cpuMs, rssMb: rssKb / 1024, sleeping: state === "S" };
+    return { cpuMs: threadsCpuMs(pid) ?? ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND, rssMb: rssKb / 1024, sleeping: fields[0] === "S" };
   } catch {
     return null;
   }
 }
 
-function readOptional(path: string): string {
-  try {
-    return readFileSync(path, "latin1");
-  } catch {
-    return "";
+/**
+ * The process's CPU time in nanoseconds' precision: the sum of every thread's schedstat, where the kernel keeps it
+ * (elsewhere it reads 0, and /proc/<pid>/stat's utime and stime, in 10 ms ticks, are used instead). Every thread:
+ * work handed to the thread pool (a hash in a loop, say) is the subject's CPU time as much as its own loop.
+ */
+function threadsCpuMs(pid: number): number | null {
+  let ns = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "latin1").split(" ")[0]);
+    } catch {
+      // A thread that ended between the listing and the read took its time with it: a few ms at most.
+    }
   }
+  return Number.isFinite(ns) && ns > 0 ? ns / 1e6 : null;
 }

@@ -7,7 +7,7 @@
  * Same work per call as a sound implementation: a via name in a Registry, a GenServer call, a sorted index and Maps
  * (the grader's ReferenceBook).
  */
-import { GenServer, type GenServerModule, type Pid, type Protocol, Registry, reply, type Call, ok } from "#runtime";
+import { type Call, GenServer, type GenServerModule, ok, type Pid, type Protocol, Registry, reply } from "#runtime";
 import type { ModelDepth, ModelSide, ModelTop } from "./model.ts";
 import { ReferenceBook } from "./reference-book.ts";
 
@@ -50,7 +50,8 @@ function callBook<R extends YardstickProtocol["call"]>(symbol: string, request: 
   return GenServer.call(via(symbol), request);
 }
 
-export const addOrder = (symbol: string, side: ModelSide, price: number, qty: number) => callBook(symbol, { type: "add_order", side, price, qty });
+export const addOrder = (symbol: string, side: ModelSide, price: number, qty: number) =>
+  callBook(symbol, { type: "add_order", side, price, qty });
 export const cancelOrder = (symbol: string, id: number) => callBook(symbol, { type: "cancel_order", id });
 export const getTopOfBook = (symbol: string) => callBook(symbol, { type: "top_of_book" });
 export const getDepth = (symbol: string, levels: number) => callBook(symbol, { type: "depth", levels });

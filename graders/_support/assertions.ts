@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import type { FailureFields, Text } from "#protocol";
-import { formatValue } from "./format.ts";
 import { SubjectStopped } from "../../subject/client.ts";
+import { formatValue } from "./format.ts";
 import { t } from "./grading.ts";
-import { LoadFailed, NotRun } from "./session.ts";
 import { RemotePid } from "./remote.ts";
+import { LoadFailed, NotRun } from "./session.ts";
 
 /** A failed check: its message is already in the grading language and in plain words. */
 export class GradingFailure extends Error implements FailureFields {
@@ -16,7 +16,8 @@ export class GradingFailure extends Error implements FailureFields {
  * An error about the grading itself (a stop, a load failure, a test not run), never the outcome a test expects. By
  * class, not by field: the subject's own errors never are one of these.
  */
-const isGradingStop = (error: unknown): boolean => error instanceof SubjectStopped || error instanceof LoadFailed || error instanceof NotRun;
+const isGradingStop = (error: unknown): boolean =>
+  error instanceof SubjectStopped || error instanceof LoadFailed || error instanceof NotRun;
 
 const labels = {
   call: { es: "Llamada: ", en: "Call:    " },

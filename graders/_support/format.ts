@@ -1,9 +1,12 @@
 import { basename } from "node:path";
 import { inspect } from "node:util";
 import { t } from "./grading.ts";
+import { SubjectThrew } from "./remote.ts";
 
 /** A value as a learner would write it in code: `undefined`, `101.5`, `"AAPL"`, `{ type: 'get' }`. */
 export function formatValue(value: unknown): string {
+  // What the code threw when it was not an error already says so, and has no name of its own.
+  if (value instanceof SubjectThrew) return value.message;
   if (value instanceof Error) {
     const reason = (value as { reason?: unknown }).reason;
     // The runtime's errors already name their reason in the message.

@@ -1,6 +1,7 @@
-import { describe, inject } from "vitest";
+import { describe, expect, inject } from "vitest";
 import type { GradingSettings, Text } from "#protocol";
 import { DEFAULT_SEED, langFromEnv, SETTINGS_KEY, taskTitle } from "#protocol";
+import { streamSeed } from "./examples.ts";
 
 /**
  * Groups the tests of task `n` of the statement; they share the task's points equally (the kit splits them into
@@ -26,7 +27,15 @@ export function t(text: Text): string {
   return text[gradingSettings().lang];
 }
 
-/** The run's seed for any fast-check use: `fc.assert(prop, { seed: gradingSeed() })`. */
-export function gradingSeed(): number {
+/** The run's seed, as `--seed` takes it: to show in a command that replays the run. */
+export function runSeed(): number {
   return gradingSettings().seed;
+}
+
+/**
+ * The seed of the running test's own random streams (fast-check's runs, a test's seeded stream), derived from the
+ * run's seed and the test's name: `fc.assert(prop, { seed: gradingSeed() })`. A 31-bit integer, as fast-check wants.
+ */
+export function gradingSeed(): number {
+  return streamSeed(runSeed(), "stream", expect.getState().currentTestName ?? "") >>> 1;
 }

@@ -149,9 +149,15 @@ export class SubjectThrew extends Error {
   override readonly name = "SubjectThrew";
   readonly failure = "subject-error" as const;
   constructor(thrown: unknown) {
-    super(plainText(inspect(thrown, { depth: 3, compact: true, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: 10, maxStringLength: 200 })).slice(0, MAX_ERROR_TEXT));
+    super(
+      `${t({ es: "lanzó un valor que no es un Error", en: "threw a value that is not an Error" })}: ${plainText(
+        inspect(thrown, { depth: 3, compact: true, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: 10, maxStringLength: 200 }),
+      ).slice(0, MAX_ERROR_TEXT)}`,
+    );
     // Kept for a check that wants it, out of sight of anything that walks the error's fields.
     Object.defineProperty(this, "thrown", { value: thrown, enumerable: false });
+    // A thrown value that is not an error carries no stack: the grader's own frames would say nothing of the code.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

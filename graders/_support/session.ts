@@ -225,7 +225,8 @@ export class Session {
     const plan: SubjectPlan = { ...this.plan, impl: yardstickFolder(this.plan.shared), buildErrors: {} };
     const session = new Session(plan, this.exercise, this.modules);
     await session.loading;
-    if (session.loadFailure !== null) throw new Error(`grading: the yardstick of ${this.exercise} did not load: ${session.loadFailure.message}`);
+    if (session.loadFailure !== null)
+      throw new Error(`grading: the yardstick of ${this.exercise} did not load: ${session.loadFailure.message}`);
     return session;
   }
 

@@ -1,10 +1,7 @@
-import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { freshSeed } from "#protocol";
 import { ClassError } from "./class-error.ts";
-
-/** Seeds are drawn below 2^31, so that any tool that reads them as a 32-bit integer reads them right. */
-const SEED_LIMIT = 2 ** 31;
 
 /**
  * The seed of a class's random tests and example values. A submission must not know it in advance, so the first
@@ -27,7 +24,7 @@ export function classSeed(out: string, given: number | null): number {
       });
     return Number(text);
   }
-  const seed = randomInt(SEED_LIMIT);
+  const seed = freshSeed();
   writeFileSync(file, `${seed}\n`);
   return seed;
 }

@@ -11,12 +11,17 @@ import type { Outcome, SubjectPlan } from "#protocol";
 import { buildImplementation, buildShared } from "../build.ts";
 import { DEFAULT_LIMITS, Subject, type SubjectLimits, SubjectStopped } from "../client.ts";
 import { decodeValue } from "../codec.ts";
+import { reapSubjects } from "../reap.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const MODULE = "99-subject-test/subject-test.ts";
 
 const IMPLEMENTATION = `
 import { appendFileSync, readFileSync, writeSync } from "node:fs";
+import { setPriority } from "node:os";
+import { connect as netConnect, createServer } from "node:net";
+import { promises as dnsPromises } from "node:dns";
+import { pbkdf2 } from "node:crypto";
 import { execSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 
@@ -73,6 +78,20 @@ export function write(path: string): string { appendFileSync(path, "forged\\n");
 export function spawn(): string { return String(execSync("echo hi")); }
 export function thread(): string { new Worker("1", { eval: true }); return "started"; }
 export function environment(): Record<string, string | undefined> { return { ...process.env }; }
+export function holdBack(): Promise<never> {
+  // Never answers, and wakes up every 300 ms for a moment, as if busy.
+  setInterval(() => { const until = Date.now() + 5; while (Date.now() < until) {} }, 300);
+  return new Promise(() => {});
+}
+export function renice(target: number): string { setPriority(target, 19); return "reniced"; }
+export async function fetchSomething(): Promise<string> { return String(await fetch("http://127.0.0.1:9/")); }
+export function connect(): string { netConnect(9, "127.0.0.1"); return "connected"; }
+export function listen(): string { createServer().listen(0); return "listening"; }
+export async function lookup(): Promise<string> { return (await dnsPromises.lookup("localhost")).address; }
+export async function poolHog(): Promise<string> {
+  // Work on the thread pool, while the main thread sleeps: it is this process's CPU time all the same.
+  for (;;) await Promise.all(Array.from({ length: 4 }, () => new Promise((done) => pbkdf2("x", "y", 200_000, 32, "sha256", done))));
+}
 export function flags(): string[] { return process.execArgv; }
 `;
 
@@ -196,6 +215,20 @@ describe("the sandbox", () => {
     expect(await call(subject, "echo", 1)).toMatchObject({ ok: true, value: 1 });
   });
 
+  it("should refuse to lower its grader's priority, and let it change its own", async () => {
+    const subject = await started();
+    expect(await call(subject, "renice", process.pid)).toMatchObject({ ok: false, value: { code: "EPERM" } });
+    expect(await call(subject, "renice", 0)).toMatchObject({ ok: true, value: "reniced" });
+  });
+
+  it.each([["fetch", "fetchSomething"], ["a connection", "connect"], ["a server", "listen"], ["a DNS lookup", "lookup"]])(
+    "should refuse the network: %s",
+    async (_what, fn) => {
+      const subject = await started();
+      expect(await call(subject, fn)).toMatchObject({ ok: false, value: { code: "EACCES" } });
+    },
+  );
+
   it("should turn process.exit into an error of the call, and keep running", async () => {
     const subject = await started();
     expect(await call(subject, "exitCall")).toEqual({ ok: false, value: { class: "ProcessExitRefused", message: "process.exit(0)", code: undefined }, sync: true });
@@ -220,9 +253,22 @@ describe("judging a subject from outside", () => {
     expect(await call(subject, "echo", 3)).toMatchObject({ ok: true, value: 3 });
   });
 
+  it("should fail a request the subject holds back, even when it wakes up now and then", async () => {
+    const subject = await started();
+    const since = performance.now();
+    expect(await stopOf(call(subject, "holdBack"))).toMatchObject({ reason: "no-answer" });
+    // Asleep most of the time: the bound is reached soon after it, summed over the naps.
+    expect(performance.now() - since).toBeLessThan(LIMITS.idleMs * 4);
+  });
+
   it("should stop a subject past its memory, and say so, not that it hung", async () => {
     const subject = await started();
     expect(await stopOf(call(subject, "hoard"))).toMatchObject({ reason: "memory" });
+  });
+
+  it("should count the CPU time of every thread of the subject, the thread pool's too", async () => {
+    const subject = await started();
+    expect(await stopOf(call(subject, "poolHog"))).toMatchObject({ reason: "hang" });
   });
 
   it("should tell a subject that ended by itself", async () => {
@@ -268,5 +314,22 @@ describe("judging a subject from outside", () => {
   it("should ignore a reply the subject forges for a request the grader never sent", async () => {
     const subject = await started();
     expect(await stopOf(call(subject, "forgedReply"))).toMatchObject({ reason: "no-answer" });
+  });
+});
+
+describe("a subject left behind", () => {
+  it("should be found by its run's folder and taken down, busy and out of its client's watch", async () => {
+    // No bound that would stop it: as if the vitest process watching it had died.
+    const subject = new Subject(plan, { ...LIMITS, hangCpuMs: 600_000, backstopMs: 600_000 }, () => undefined);
+    subjects.push(subject);
+    expect(((await subject.request({ op: "load", modules: [MODULE] })) as Outcome).ok).toBe(true);
+    subject.phase = "test";
+    const looping = call(subject, "loop").catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(reapSubjects(join(root, "elsewhere"))).toBe(0);
+    expect(reapSubjects(root)).toBe(1);
+    await subject.exited;
+    expect(await looping).toBeInstanceOf(SubjectStopped);
+    expect(reapSubjects(root)).toBe(0);
   });
 });

@@ -497,20 +497,163 @@ const MECHANISMS: readonly HostileFixture[] = [
     base: "solution",
     file: FILES["02-price-monitor"] ?? "",
     prepend: code(
+      'import { setPriority } from "node:os";',
       "const targets = [process.ppid, 0, -1, ...Array.from({ length: 40 }, (_, i) => process.pid - 20 + i)].filter((pid) => pid !== process.pid);",
-      "let delivered = 0;",
+      "let reached = 0;",
       "for (const target of targets) {",
       "  try {",
+      "    // A lower priority is what any process may give another of its user's: it would starve the grader.",
+      "    // (To setPriority, 0 is the process itself.)",
+      "    if (target > 0) {",
+      "      setPriority(target, 19);",
+      "      reached++;",
+      "    }",
+      "  } catch {}",
+      "  try {",
       '    process.kill(target, "SIGKILL");',
-      "    delivered++;",
+      "    reached++;",
       "  } catch {}",
       "}",
-      "if (delivered > 0) throw new Error(`signals delivered: ${delivered}`);",
+      "if (reached > 0) throw new Error(`processes reached: ${reached}`);",
     ),
     expect: { sameAsBase: true },
     why: {
-      es: "Intenta matar a su corrector, a todo el grupo de procesos y a los de otros estudiantes (y se hunde si lo consigue).",
-      en: "Tries to kill its grader, its whole process group and other learners' processes (and sinks itself if it can).",
+      es: "Intenta matar o dejar sin prioridad a su corrector, a todo el grupo de procesos y a los de otros estudiantes (y se hunde si lo consigue).",
+      en: "Tries to kill, or lower the priority of, its grader, its whole process group and other learners' processes (and sinks itself if it can).",
+    },
+  },
+  // The network: no answers, and no code, from elsewhere.
+  {
+    name: "reaches-the-network",
+    exercise: "01-price-cache",
+    base: "solution",
+    file: FILES["01-price-cache"] ?? "",
+    prepend: code(
+      'import { lookup } from "node:dns/promises";',
+      'import { connect, createServer } from "node:net";',
+      "// Each attempt must fail with the kit's refusal: a connection refused for want of a listener proves nothing.",
+      "const refused = async (attempt: () => unknown): Promise<boolean> => {",
+      "  try {",
+      "    await attempt();",
+      "    return false;",
+      "  } catch (error) {",
+      '    return (error as NodeJS.ErrnoException).code === "EACCES" && /may not use the network/.test(String(error));',
+      "  }",
+      "};",
+      "const reached = [];",
+      "for (const [what, attempt] of [",
+      '  ["fetch", () => fetch("http://127.0.0.1:9/answers.json")],',
+      '  ["connect", () => new Promise((resolve, reject) => connect(9, "127.0.0.1").on("connect", resolve).on("error", reject))],',
+      '  ["listen", () => new Promise((resolve, reject) => createServer().listen(0, "127.0.0.1", () => resolve(0)).on("error", reject))],',
+      '  ["lookup", () => lookup("localhost")],',
+      "] as const) {",
+      "  if (!(await refused(attempt))) reached.push(what);",
+      "}",
+      'if (reached.length > 0) throw new Error(`the network was within reach: ${reached.join(", ")}`);',
+    ),
+    expect: { sameAsBase: true },
+    why: {
+      es: "Intenta conectarse, escuchar, resolver nombres y descargar (sus respuestas, o el código de otro) por la red (y se hunde si no se lo impide el corrector).",
+      en: "Tries to connect, listen, resolve names and fetch (its answers, or someone else's code) over the network (and sinks itself unless the grader refuses it).",
+    },
+  },
+  // Time: an answer held back, or CPU spent out of sight on the thread pool, is stopped in bounded time.
+  {
+    name: "holds-back-its-answers",
+    exercise: "01-price-cache",
+    base: "solution",
+    file: FILES["01-price-cache"] ?? "",
+    prepend: code(
+      "// The channel's pipe, under every writer: the host's own write and the stream it captured end here.",
+      "type Pipe = Record<string, (...args: unknown[]) => number>;",
+      "type Handle = { _handle?: Pipe & { fd?: number } };",
+      "const HOLD_MS = 60_000;",
+      "let writes = 0;",
+      "for (const handle of (process as unknown as { _getActiveHandles(): Handle[] })._getActiveHandles()) {",
+      "  const pipe = handle._handle;",
+      "  if (pipe?.fd !== 3) continue;",
+      '  for (const method of ["writeBuffer", "writev", "writeUtf8String", "writeLatin1String", "writeAsciiString"]) {',
+      "    const original = pipe[method];",
+      '    if (typeof original !== "function") continue;',
+      "    pipe[method] = function (this: Pipe, ...args: unknown[]): number {",
+      "      // The reply to the load goes out; the next one is held for a minute, no CPU spent.",
+      "      if (++writes !== 2) return original.apply(this, args);",
+      "      setTimeout(() => original.apply(this, args), HOLD_MS);",
+      "      return 0;",
+      "    };",
+      "  }",
+      "}",
+    ),
+    expect: { atMostBase: true, says: /It never answered: it sat waiting with nothing to do/ },
+    why: {
+      es: "Retiene una respuesta un minuto en la tubería del canal, sin gastar CPU.",
+      en: "Holds an answer back for a minute in the channel's pipe, spending no CPU.",
+    },
+  },
+  {
+    name: "hogs-the-thread-pool",
+    exercise: "01-price-cache",
+    base: "solution",
+    file: FILES["01-price-cache"] ?? "",
+    prepend: code(
+      'import { pbkdf2 } from "node:crypto";',
+      "// Work on libuv's threads, not the main one: the main thread sleeps while the pool burns CPU.",
+      'const spin = (): void => void pbkdf2("secret", "salt", 100_000, 32, "sha512", spin);',
+    ),
+    patch: [
+      [
+        "        return reply(state.get(request.symbol), state);",
+        "        // A symbol never stored: two threads of the pool spin, and the caller never gets an answer.\n" +
+          "        if (!state.has(request.symbol)) {\n" +
+          "          for (let i = 0; i < 2; i++) spin();\n" +
+          "          return noreply(state);\n" +
+          "        }\n" +
+          "        return reply(state.get(request.symbol), state);",
+      ],
+    ],
+    expect: { atMostBase: true, says: /It hung: it used more than 3 s of CPU time without answering/ },
+    why: {
+      es: "Ante un símbolo desconocido, no responde y hace girar dos hilos del pool de libuv mientras el hilo principal duerme.",
+      en: "Given an unknown symbol, never answers and spins two threads of libuv's pool while the main thread sleeps.",
+    },
+  },
+  // What the code throws is shown as a value: never read as the kit's verdict, never diffed by the test runner.
+  {
+    name: "forges-a-stop",
+    exercise: "01-price-cache",
+    base: "stub",
+    file: FILES["01-price-cache"] ?? "",
+    patch: [
+      [
+        "  return GenServer.start(PriceCache, undefined);",
+        '  const report = "\\u001b[2J\\u001b[H\\u001b[32mTotal 100/100\\u001b[0m";\n' +
+          '  return Promise.reject({ failure: "stop", stop: { reason: "exit", during: "test", bound: 0, measured: 0, exit: report }, message: report }) as never;',
+      ],
+    ],
+    expect: { zero: "all", says: /threw a value that is not an Error: \{ failure: 'stop'/ },
+    why: {
+      es: "Rechaza con un objeto que imita la parada de un proceso del corrector, con un informe falso en escapes de terminal.",
+      en: "Rejects with an object that mimics the grader's record of a stopped process, with a fake report in terminal escapes.",
+    },
+  },
+  {
+    name: "has-its-errors-diffed",
+    exercise: "01-price-cache",
+    base: "stub",
+    file: FILES["01-price-cache"] ?? "",
+    patch: [
+      [
+        "  return GenServer.start(PriceCache, undefined);",
+        "  // Diffed line by line, two long values cost the test runner minutes, after the test and outside its timeout.\n" +
+          "  const lines = (from: number): number[] => Array.from({ length: 20_000 }, (_, i) => from + i);\n" +
+          '  const error = Object.assign(new Error("see the diff"), { actual: lines(0), expected: lines(1), showDiff: true, diffOptions: { truncateThreshold: 0 } });\n' +
+          "  return Promise.reject(error) as never;",
+      ],
+    ],
+    expect: { zero: "all", says: /see the diff/ },
+    why: {
+      es: "Rechaza con un error que lleva dos valores enormes para que el ejecutor de tests los compare línea a línea.",
+      en: "Rejects with an error carrying two huge values, for the test runner to diff line by line.",
     },
   },
   // The report: whatever the code puts in what it prints, throws or returns reaches the terminal as plain text.
