@@ -16,7 +16,7 @@ import type { PartialStrykerOptions } from "@stryker-mutator/api/core";
 import { Stryker } from "@stryker-mutator/core";
 import { DEFAULT_SEED } from "#protocol";
 import { catalog } from "../catalog.ts";
-import { type DescribedMutant, type EquivalentMutant, entryText, matchEquivalents, normalizeCode } from "./equivalents.ts";
+import { type DescribedMutant, type EquivalentMutant, entryText, matchEquivalents, normalizeCode, UNDETECTED } from "./equivalents.ts";
 import type { GradingRunnerOptions } from "./runner.ts";
 
 const kitRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -63,12 +63,22 @@ export function reportDir(root: string, id: string): string {
   return join(root, "reports", "mutation", id);
 }
 
+/** What a caller other than `npm run mutation` may change: the kit's own tests mutate a few lines only. */
+export interface StrykerOverrides {
+  /** Stryker's `mutate` patterns (default: every file of the exercise's solution). */
+  readonly mutate?: readonly string[];
+  /** Where the reports go (default: reports/mutation/<id>). */
+  readonly reportsDir?: string;
+  /** The folder of Stryker's sandboxes (default: .stryker-tmp). */
+  readonly tempDir?: string;
+}
+
 /** Stryker's options for one exercise. */
-export function strykerOptions(id: string, options: MutationOptions): PartialStrykerOptions {
-  const reports = join("reports", "mutation", id);
+export function strykerOptions(id: string, options: MutationOptions, overrides: StrykerOverrides = {}): PartialStrykerOptions {
+  const reports = overrides.reportsDir ?? join("reports", "mutation", id);
   const grading: GradingRunnerOptions = { exercise: id, seed: options.seed };
   return {
-    mutate: [`solutions/${id}/**/*.ts`],
+    mutate: [...(overrides.mutate ?? [`solutions/${id}/**/*.ts`])],
     plugins: [join(kitRoot, "kit", "mutation", "plugin.ts")],
     testRunner: "grading",
     checkers: ["tsc"],
@@ -88,6 +98,7 @@ export function strykerOptions(id: string, options: MutationOptions): PartialStr
     // Stryker rewrites tsconfig.json's `extends` and `references` for its sandbox through TypeScript's JavaScript
     // API, which TypeScript 7 lacks; the kit's tsconfig.json has neither, so there is nothing to rewrite.
     tsconfigFile: "tsconfig.stryker-none.json",
+    ...(overrides.tempDir === undefined ? {} : { tempDirName: overrides.tempDir }),
     ignorePatterns: ["/.grade", "/.scratch", "/reports", "/grades", "/coverage", "/bench/report"],
     thresholds: { high: options.threshold, low: Math.min(options.threshold, 80), break: null },
     // LogLevel is a const enum of Stryker's declarations: its values, spelled out.
@@ -144,18 +155,23 @@ export function describeMutants(report: JsonReport): DescribedMutant[] {
 
 export interface ExerciseSummary {
   readonly id: string;
-  /** Detected over detected and undetected, with the explained equivalent mutants set apart; null: nothing to score. */
+  /** Detected over detected and undetected, the explained equivalent mutants set apart; null: nothing to score. */
   readonly score: number | null;
-  /** Stryker's own score, which counts the equivalent mutants as survivors. */
+  /** Stryker's own score (its HTML report's), which counts the equivalent mutants as survivors. */
   readonly strykerScore: number | null;
+  /** Every mutant: the counts below add up to it. */
   readonly mutants: number;
   readonly killed: number;
   readonly timeout: number;
+  /** Survivors that no entry of the record explains. */
   readonly survived: number;
+  /** Mutants no test reached, that no entry explains (none while the runner cannot see coverage). */
   readonly noCoverage: number;
+  /** Undetected mutants the record explains as equivalent. */
   readonly equivalent: number;
   readonly compileErrors: number;
-  readonly runtimeErrors: number;
+  /** Runtime errors and ignored mutants (Stryker's other statuses). */
+  readonly other: number;
   readonly durationS: number;
   /** Undetected mutants no entry explains. */
   readonly survivors: readonly DescribedMutant[];
@@ -169,16 +185,18 @@ export function summarize(
   equivalents: readonly EquivalentMutant[],
   durationS: number,
 ): ExerciseSummary {
-  const count = (status: DescribedMutant["status"]): number => mutants.filter((mutant) => mutant.status === status).length;
   const { explained, stale } = matchEquivalents(equivalents, mutants);
   const explainedIds = new Set(explained.map(({ mutant }) => mutant.id));
+  const count = (status: DescribedMutant["status"]): number =>
+    mutants.filter((mutant) => mutant.status === status && !explainedIds.has(mutant.id)).length;
   const detected = count("Killed") + count("Timeout");
   const undetected = count("Survived") + count("NoCoverage");
   const percent = (part: number, whole: number): number | null => (whole === 0 ? null : Math.floor((part / whole) * 10_000) / 100);
+  const counted = detected + undetected + explainedIds.size + count("CompileError");
   return {
     id,
-    score: percent(detected, detected + undetected - explainedIds.size),
-    strykerScore: percent(detected, detected + undetected),
+    score: percent(detected, detected + undetected),
+    strykerScore: percent(detected, detected + undetected + explainedIds.size),
     mutants: mutants.length,
     killed: count("Killed"),
     timeout: count("Timeout"),
@@ -186,10 +204,10 @@ export function summarize(
     noCoverage: count("NoCoverage"),
     equivalent: explainedIds.size,
     compileErrors: count("CompileError"),
-    runtimeErrors: count("RuntimeError"),
+    other: mutants.length - counted,
     durationS,
     survivors: mutants
-      .filter((mutant) => (mutant.status === "Survived" || mutant.status === "NoCoverage") && !explainedIds.has(mutant.id))
+      .filter((mutant) => UNDETECTED.has(mutant.status) && !explainedIds.has(mutant.id))
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column),
     stale,
   };
@@ -247,7 +265,7 @@ export async function loadEquivalents(root: string, id: string): Promise<readonl
 
 /** The summary table: one row per exercise. */
 export function summaryTable(summaries: readonly ExerciseSummary[], threshold: number): string {
-  const header = ["exercise", "score", "killed", "timeout", "survived", "no cov.", "equiv.", "compile err.", "mutants", "time"];
+  const header = ["exercise", "score", "killed", "timeout", "survived", "no cov.", "equivalent", "compile err.", "mutants", "time"];
   const rows = summaries.map((s) => [
     s.id,
     `${scoreText(s.score)}${s.score !== null && s.score < threshold ? " ✗" : ""}`,
@@ -289,11 +307,15 @@ function writeSummaryFile(summaries: readonly ExerciseSummary[]): void {
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
 }
 
-async function mutateExercise(id: string, options: MutationOptions): Promise<ExerciseSummary> {
+/**
+ * Mutates one exercise's solution and grades the mutants (from the kit's root, the current directory: Stryker's
+ * sandbox is a copy of it); writes its reports and resolves to its summary.
+ */
+export async function mutateExercise(id: string, options: MutationOptions, overrides: StrykerOverrides = {}): Promise<ExerciseSummary> {
   const started = performance.now();
-  await new Stryker(strykerOptions(id, options)).runMutationTest();
+  await new Stryker(strykerOptions(id, options, overrides)).runMutationTest();
   const durationS = (performance.now() - started) / 1000;
-  const dir = reportDir(kitRoot, id);
+  const dir = overrides.reportsDir ?? reportDir(kitRoot, id);
   const report = JSON.parse(readFileSync(join(dir, "mutation.json"), "utf8")) as JsonReport;
   const summary = summarize(id, describeMutants(report), await loadEquivalents(kitRoot, id), durationS);
   writeFileSync(join(dir, "survivors.txt"), survivorsText(summary));
