@@ -1,13 +1,15 @@
 /**
- * `npm run mutation [-- <id>…] [--threshold N] [--concurrency N] [--seed N] [--verbose]`: mutation testing of the
- * graders. For each exercise (all six, one after the other, when none is given), StrykerJS mutates its reference
+ * `npm run mutation [-- <id>…] [--threshold N] [--concurrency N] [--seed N] [--lines A-B] [--verbose]`: mutation
+ * testing of the graders. For each exercise (all six, one after the other, when none is given), StrykerJS mutates its reference
  * solution, `solutions/<id>/**\/*.ts`, and grades every mutant with the exercise's graders (the kit's test runner,
  * kit/mutation/runner.ts); mutants that do not typecheck are compile errors, as the kit itself refuses them
  * (kit/mutation/checker.ts). It writes `reports/mutation/<id>/mutation.html`, `mutation.json` and
  * `survivors.txt`, and `reports/mutation/summary.json`; prints a summary per exercise and every survivor as
  * `file:line:column mutator: original → replacement`; and exits 1 when an exercise scores under the threshold
  * (95 % unless --threshold says otherwise) or has a stale entry in its record of equivalent mutants
- * (`graders/<id>/equivalent-mutants.ts`, see kit/mutation/equivalents.ts).
+ * (`graders/<id>/equivalent-mutants.ts`, see kit/mutation/equivalents.ts). `--lines A-B` (with one exercise)
+ * mutates only those lines of its main file, to check a survivor quickly; its reports go to
+ * `reports/mutation/<id>/lines-A-B/`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -30,6 +32,8 @@ export interface MutationOptions {
   readonly concurrency: number;
   readonly seed: number;
   readonly verbose: boolean;
+  /** Only the mutants on these lines of the exercise's main file (one exercise): to check a survivor quickly. */
+  readonly lines: { readonly from: number; readonly to: number } | null;
 }
 
 export function parseArgs(argv: readonly string[]): MutationOptions {
@@ -39,6 +43,7 @@ export function parseArgs(argv: readonly string[]): MutationOptions {
   let concurrency = 2;
   let seed = DEFAULT_SEED;
   let verbose = false;
+  let lines: { from: number; to: number } | null = null;
   const number = (flag: string, raw: string | undefined, min: number, max: number): number => {
     const value = Number(raw);
     if (raw === undefined || !/^\d+(\.\d+)?$/.test(raw) || value < min || value > max)
@@ -52,10 +57,16 @@ export function parseArgs(argv: readonly string[]): MutationOptions {
     else if (arg === "--concurrency") concurrency = Math.round(number(arg, argv[++i], 1, 2));
     else if (arg === "--seed") seed = Math.round(number(arg, argv[++i], 0, Number.MAX_SAFE_INTEGER));
     else if (arg === "--verbose") verbose = true;
-    else if (known.has(arg)) ids.push(arg);
+    else if (arg === "--lines") {
+      const match = /^(\d+)-(\d+)$/.exec(argv[++i] ?? "");
+      if (match === null || Number(match[1]) < 1 || Number(match[2]) < Number(match[1]))
+        throw new Error("--lines needs a range of lines, as 110-130");
+      lines = { from: Number(match[1]), to: Number(match[2]) };
+    } else if (known.has(arg)) ids.push(arg);
     else throw new Error(`unknown argument ${arg}: exercises are ${[...known].join(", ")}`);
   }
-  return { ids: ids.length > 0 ? ids : [...known], threshold, concurrency, seed, verbose };
+  if (lines !== null && ids.length !== 1) throw new Error("--lines needs one exercise");
+  return { ids: ids.length > 0 ? ids : [...known], threshold, concurrency, seed, verbose, lines };
 }
 
 /** Where an exercise's reports go. */
@@ -317,7 +328,9 @@ export async function mutateExercise(id: string, options: MutationOptions, overr
   const durationS = (performance.now() - started) / 1000;
   const dir = overrides.reportsDir ?? reportDir(kitRoot, id);
   const report = JSON.parse(readFileSync(join(dir, "mutation.json"), "utf8")) as JsonReport;
-  const summary = summarize(id, describeMutants(report), await loadEquivalents(kitRoot, id), durationS);
+  const full = summarize(id, describeMutants(report), await loadEquivalents(kitRoot, id), durationS);
+  // A run on some lines sees only their mutants: it cannot tell whether an entry is stale.
+  const summary = overrides.mutate === undefined ? full : { ...full, stale: [] };
   writeFileSync(join(dir, "survivors.txt"), survivorsText(summary));
   return summary;
 }
@@ -334,20 +347,26 @@ async function main(): Promise<number> {
   process.chdir(kitRoot);
   const summaries: ExerciseSummary[] = [];
   for (const id of options.ids) {
-    console.log(`\n${id}: mutating solutions/${id}/`);
-    const summary = await mutateExercise(id, options);
+    const lines = options.lines;
+    const file = `solutions/${id}/${catalog.find((exercise) => exercise.id === id)?.file ?? ""}`;
+    const overrides: StrykerOverrides =
+      lines === null
+        ? {}
+        : { mutate: [`${file}:${lines.from}-${lines.to}`], reportsDir: join("reports", "mutation", id, `lines-${lines.from}-${lines.to}`) };
+    console.log(`\n${id}: mutating ${lines === null ? `solutions/${id}/` : `${file}, lines ${lines.from} to ${lines.to}`}`);
+    const summary = await mutateExercise(id, options, overrides);
     summaries.push(summary);
     console.log(`${id}: score ${scoreText(summary.score)} in ${Math.round(summary.durationS)} s`);
     for (const mutant of summary.survivors) console.log(`  survived: ${survivorLine(mutant)}`);
     for (const { entry, why } of summary.stale) console.log(`  stale equivalent entry: ${staleLine(entry)}: ${why}`);
   }
-  writeSummaryFile(summaries);
+  // The summary file keeps whole runs only.
+  if (options.lines === null) writeSummaryFile(summaries);
   console.log(`\n${summaryTable(summaries, options.threshold)}`);
   const below = summaries.filter((summary) => summary.score !== null && summary.score < options.threshold);
   const stale = summaries.filter((summary) => summary.stale.length > 0);
-  console.log(
-    `\nReports: reports/mutation/<id>/mutation.html, mutation.json and survivors.txt (survivors, and entries to record equivalent ones).`,
-  );
+  const where = options.lines === null ? "reports/mutation/<id>" : `reports/mutation/<id>/lines-${options.lines.from}-${options.lines.to}`;
+  console.log(`\nReports: ${where}/mutation.html, mutation.json and survivors.txt (survivors, and entries to record equivalent ones).`);
   if (below.length > 0) console.log(`Under ${options.threshold} %: ${below.map((summary) => summary.id).join(", ")}.`);
   if (stale.length > 0)
     console.log(`Stale equivalent entries in: ${stale.map((summary) => `graders/${summary.id}/equivalent-mutants.ts`).join(", ")}.`);

@@ -144,6 +144,9 @@ describe("npm run mutation", () => {
     expect(parseArgs([]).ids).toEqual(catalog.map((exercise) => exercise.id));
     expect(() => parseArgs(["99-nothing"])).toThrow(/unknown argument/);
     expect(() => parseArgs(["--concurrency", "8"])).toThrow(/from 1 to 2/);
+    expect(parseArgs(["06-order-book", "--lines", "110-130"]).lines).toEqual({ from: 110, to: 130 });
+    expect(() => parseArgs(["--lines", "110-130"])).toThrow(/one exercise/);
+    expect(() => parseArgs(["06-order-book", "--lines", "130-110"])).toThrow(/range of lines/);
   });
 
   it("should kill a mutant the graders catch and set apart the equivalent mutant the exercise records", () => {
