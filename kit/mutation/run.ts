@@ -1,5 +1,5 @@
 /**
- * `npm run mutation [-- <id>…] [--threshold N] [--concurrency N] [--seed N] [--lines A-B] [--verbose]`: mutation
+ * `npm run mutation [-- <id>…] [--threshold N] [--seed N] [--lines A-B] [--verbose]`: mutation
  * testing of the graders. For each exercise (all six, one after the other, when none is given), StrykerJS mutates its reference
  * solution, `solutions/<id>/**\/*.ts`, and grades every mutant with the exercise's graders (the kit's test runner,
  * kit/mutation/runner.ts); mutants that do not typecheck are compile errors, as the kit itself refuses them
@@ -29,6 +29,10 @@ export const DEFAULT_THRESHOLD = 95;
 export interface MutationOptions {
   readonly ids: readonly string[];
   readonly threshold: number;
+  /**
+   * Stryker's concurrency: 2, one process typechecking mutants and one test runner, then two test runners once
+   * the typecheck is done (Stryker hands the checker's place on; a 1 would do the same).
+   */
   readonly concurrency: number;
   readonly seed: number;
   readonly verbose: boolean;
@@ -40,7 +44,6 @@ export function parseArgs(argv: readonly string[]): MutationOptions {
   const known = new Set(catalog.map((exercise) => exercise.id));
   const ids: string[] = [];
   let threshold = DEFAULT_THRESHOLD;
-  let concurrency = 2;
   let seed = DEFAULT_SEED;
   let verbose = false;
   let lines: { from: number; to: number } | null = null;
@@ -54,7 +57,6 @@ export function parseArgs(argv: readonly string[]): MutationOptions {
     const arg = argv[i] ?? "";
     if (arg === "--") continue;
     else if (arg === "--threshold") threshold = number(arg, argv[++i], 0, 100);
-    else if (arg === "--concurrency") concurrency = Math.round(number(arg, argv[++i], 1, 2));
     else if (arg === "--seed") seed = Math.round(number(arg, argv[++i], 0, Number.MAX_SAFE_INTEGER));
     else if (arg === "--verbose") verbose = true;
     else if (arg === "--lines") {
@@ -66,7 +68,7 @@ export function parseArgs(argv: readonly string[]): MutationOptions {
     else throw new Error(`unknown argument ${arg}: exercises are ${[...known].join(", ")}`);
   }
   if (lines !== null && ids.length !== 1) throw new Error("--lines needs one exercise");
-  return { ids: ids.length > 0 ? ids : [...known], threshold, concurrency, seed, verbose, lines };
+  return { ids: ids.length > 0 ? ids : [...known], threshold, concurrency: 2, seed, verbose, lines };
 }
 
 /** Where an exercise's reports go. */
