@@ -348,6 +348,7 @@ async function main(): Promise<number> {
   // Stryker runs from the kit's root: its sandbox is a copy of the kit.
   process.chdir(kitRoot);
   const summaries: ExerciseSummary[] = [];
+  const failed: string[] = [];
   for (const id of options.ids) {
     const lines = options.lines;
     const file = `solutions/${id}/${catalog.find((exercise) => exercise.id === id)?.file ?? ""}`;
@@ -356,7 +357,15 @@ async function main(): Promise<number> {
         ? {}
         : { mutate: [`${file}:${lines.from}-${lines.to}`], reportsDir: join("reports", "mutation", id, `lines-${lines.from}-${lines.to}`) };
     console.log(`\n${id}: mutating ${lines === null ? `solutions/${id}/` : `${file}, lines ${lines.from} to ${lines.to}`}`);
-    const summary = await mutateExercise(id, options, overrides);
+    let summary: ExerciseSummary;
+    try {
+      summary = await mutateExercise(id, options, overrides);
+    } catch (error) {
+      // Stryker stops before any mutant when the graders fail the solution itself (its "initial test run").
+      failed.push(id);
+      console.log(`${id}: could not be mutation-tested: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
     summaries.push(summary);
     console.log(`${id}: score ${scoreText(summary.score)} in ${Math.round(summary.durationS)} s`);
     for (const mutant of summary.survivors) console.log(`  survived: ${survivorLine(mutant)}`);
@@ -372,7 +381,8 @@ async function main(): Promise<number> {
   if (below.length > 0) console.log(`Under ${options.threshold} %: ${below.map((summary) => summary.id).join(", ")}.`);
   if (stale.length > 0)
     console.log(`Stale equivalent entries in: ${stale.map((summary) => `graders/${summary.id}/equivalent-mutants.ts`).join(", ")}.`);
-  return below.length > 0 || stale.length > 0 ? 1 : 0;
+  if (failed.length > 0) console.log(`Not mutation-tested: ${failed.join(", ")}.`);
+  return below.length > 0 || stale.length > 0 || failed.length > 0 ? 1 : 0;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main();
