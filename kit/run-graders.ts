@@ -77,11 +77,19 @@ export interface GraderOptions {
   readonly include?: readonly string[];
   /** Where the batch's grader copies and built implementations live (default: a folder of this run). */
   readonly workDir?: string;
+  /** Stop a run at its first failed test, the others reported as skipped (mutation testing: one failure is enough). */
+  readonly bail?: boolean;
+}
+
+/** How one run of a {@link Grader} differs from the others. */
+export interface RunOptions {
+  /** Mutation testing only (kit/mutation/): the Stryker mutant every subject of this run activates. */
+  readonly mutant?: string;
 }
 
 export interface Grader {
   /** Grades the given exercises (all with a grader when empty); resolves when every file has been reported. */
-  run(exercises: readonly string[]): Promise<RawModule[]>;
+  run(exercises: readonly string[], runOptions?: RunOptions): Promise<RawModule[]>;
   close(): Promise<void>;
 }
 
@@ -254,6 +262,7 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
       teardownTimeout: 5_000,
       includeTaskLocation: true,
       passWithNoTests: true,
+      ...(options.bail === true ? { bail: 1 } : {}),
       provide: { [SETTINGS_KEY]: settings, [PLANS_KEY]: {} },
     },
     {
@@ -283,7 +292,7 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
   await building;
 
   return {
-    async run(exercises) {
+    async run(exercises, runOptions = {}) {
       const wanted = new Set(exercises.length > 0 ? exercises : catalog.map((exercise) => exercise.id));
       const plans: Record<string, SubjectPlan> = {};
       await Promise.all(
@@ -296,6 +305,7 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
             impl,
             buildErrors: Object.fromEntries(failures),
             modules: Object.fromEntries(ids.map((exercise) => [exercise.id, [`${exercise.id}/${exercise.file}`]])),
+            ...(runOptions.mutant === undefined ? {} : { mutant: runOptions.mutant }),
           };
         }),
       );

@@ -36,6 +36,11 @@ export interface SubjectPlan {
   readonly buildErrors: Readonly<Record<string, string>>;
   /** Exercise id → the modules a subject loads for it (`<id>/<file>.ts`, the main file first). */
   readonly modules: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Mutation testing only (kit/mutation/): the id of the mutant to activate in code that Stryker instrumented.
+   * The kit sets it, never the code under grading; a subject gets it as its one extra environment variable.
+   */
+  readonly mutant?: string;
 }
 
 /** vitest `provide` keys. */

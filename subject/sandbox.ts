@@ -24,15 +24,23 @@ export function sandboxFlags(readable: readonly string[]): string[] {
   ];
 }
 
+/** The variable through which code that Stryker instrumented reads its active mutant (@stryker-mutator/api). */
+export const ACTIVE_MUTANT_ENV = "__STRYKER_ACTIVE_MUTANT__";
+
 /**
  * The environment of a subject: nothing of the grader's (no seed, no paths, no tokens), only what Node needs on
- * Windows to start, and a fixed time zone and locale so that an implementation prints the same everywhere.
+ * Windows to start, and a fixed time zone and locale so that an implementation prints the same everywhere. In a
+ * mutation run (kit/mutation/), also the id of the mutant the kit's plan activates: a number, and nothing else.
  */
-export function sandboxEnv(): Record<string, string> {
+export function sandboxEnv(mutant?: string): Record<string, string> {
   const env: Record<string, string> = { TZ: "UTC", LANG: "C" };
   for (const key of ["SYSTEMROOT", "SystemRoot"]) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
+  }
+  if (mutant !== undefined) {
+    if (!/^\d{1,9}$/.test(mutant)) throw new Error(`sandbox: a mutant id is a number, not ${JSON.stringify(mutant)}`);
+    env[ACTIVE_MUTANT_ENV] = mutant;
   }
   return env;
 }
@@ -45,7 +53,7 @@ export function sandboxEnv(): Record<string, string> {
 export function spawnSubject(plan: SubjectPlan): ChildProcess {
   return spawn(process.execPath, [...sandboxFlags([plan.shared, plan.impl]), join(plan.shared, "host.mjs"), plan.impl], {
     stdio: ["ignore", "ignore", "pipe", "pipe"],
-    env: sandboxEnv(),
+    env: sandboxEnv(plan.mutant),
     windowsHide: true,
   });
 }
