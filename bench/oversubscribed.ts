@@ -1,18 +1,21 @@
 /**
  * `npm run bench:loaded`: grades with the machine oversubscribed, to show that no verdict depends on how busy it
- * is. Starts busy processes (by default two per core, each spinning on a core), then grades `solutions/` with
- * several fresh seeds and, with `--self-check`, runs the kit's self-check; every grade must be what it is on an idle
- * machine (the solutions: every point). Prints each run's time and the load average, and exits 1 on any departure.
+ * is. Starts busy processes (by default two per core, each spinning on a core), then grades `solutions/` and the
+ * second correct implementations (graders/<id>/alternatives/) with several fresh seeds and, with `--self-check`,
+ * runs the kit's self-check; every grade must be what it is on an idle machine (every point). Prints each run's
+ * time and the load average, and exits 1 on any departure.
  *
- * Flags: `--busy N` busy processes, `--runs N` gradings of the solutions, `--self-check`.
+ * Flags: `--busy N` busy processes, `--runs N` gradings with fresh seeds, `--self-check`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freshSeed, plainText } from "#protocol";
+import { alternativesOf, writeAlternative } from "../kit/alternatives.ts";
+import { catalog } from "../kit/catalog.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -47,13 +50,13 @@ const load = (): string => loadavg()[0]?.toFixed(1) ?? "?";
 const failures: string[] = [];
 console.log(`bench:loaded: ${flags.busy} busy processes on ${availableParallelism()} cores`);
 
-for (let run = 1; run <= flags.runs; run++) {
-  const seed = freshSeed();
-  const json = join(tmpdir(), `bench-loaded-${process.pid}-${run}.json`);
+/** Grades with the kit's CLI under `seed` and records every test that did not pass. */
+function grade(label: string, seed: number, args: readonly string[]): void {
+  const json = join(tmpdir(), `bench-loaded-${process.pid}.json`);
   const started = performance.now();
   spawnSync(
     process.execPath,
-    ["--import", "tsx", join(kitRoot, "kit", "grade.ts"), "--solutions", "--seed", String(seed), "--json", json, "--lang", "en"],
+    ["--import", "tsx", join(kitRoot, "kit", "grade.ts"), ...args, "--seed", String(seed), "--json", json, "--lang", "en"],
     {
       cwd: kitRoot,
       stdio: "ignore",
@@ -65,16 +68,34 @@ for (let run = 1; run <= flags.runs; run++) {
       totals: { score: number; max_score: number };
       tests: { name: string; status: string; message?: string }[];
     };
-    const failed = results.tests.filter((test) => test.status !== "pass");
     console.log(
-      `  solutions, seed ${seed}: ${results.totals.score}/${results.totals.max_score} in ${seconds.toFixed(1)} s (load ${load()})`,
+      `  ${label}, seed ${seed}: ${results.totals.score}/${results.totals.max_score} in ${seconds.toFixed(1)} s (load ${load()})`,
     );
-    for (const test of failed) failures.push(`seed ${seed}: ${test.name}: ${(test.message ?? "").split("\n")[0]}`);
+    for (const test of results.tests.filter((candidate) => candidate.status !== "pass"))
+      failures.push(`${label}, seed ${seed}: ${test.name}: ${(test.message ?? "").split("\n")[0]}`);
   } catch (error) {
-    failures.push(`seed ${seed}: no results (${error instanceof Error ? error.message : String(error)})`);
+    failures.push(`${label}, seed ${seed}: no results (${error instanceof Error ? error.message : String(error)})`);
   } finally {
     rmSync(json, { force: true });
   }
+}
+
+// The solutions, and the second correct implementation of each exercise (graders/<id>/alternatives/).
+const alternatives = alternativesOf(
+  kitRoot,
+  catalog.map((exercise) => exercise.id),
+);
+const alternativesDir = mkdtempSync(join(tmpdir(), "bench-loaded-"));
+for (const alternative of alternatives) writeAlternative(alternative, join(alternativesDir, alternative.name));
+try {
+  for (let run = 1; run <= flags.runs; run++) {
+    const seed = freshSeed();
+    grade("solutions", seed, ["--solutions"]);
+    for (const alternative of alternatives)
+      grade(`${alternative.id} ${alternative.name}`, seed, [alternative.id, "--impl", join(alternativesDir, alternative.name)]);
+  }
+} finally {
+  rmSync(alternativesDir, { recursive: true, force: true });
 }
 
 if (flags.selfCheck) {

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyFixture, type Fixture } from "#protocol";
+import { alternativesOf, writeAlternative } from "../alternatives.ts";
 import type { BatchEntry } from "../batch.ts";
 import { catalog } from "../catalog.ts";
 import { compareWithManifest } from "../checksums.ts";
@@ -26,6 +27,8 @@ for (const id of ids) {
   if (existsSync(path)) fixturesOf.set(id, ((await import(path)) as { fixtures: readonly Fixture[] }).fixtures);
 }
 const allFixtures = [...fixturesOf].flatMap(([id, fixtures]) => fixtures.map((fixture) => ({ id, fixture })));
+const alternatives = alternativesOf(kitRoot, ids);
+const alternativeKey = (id: string, name: string): string => `alternative--${id}--${name}`;
 
 /** The line of the solution where the type-error fixture puts its mistake. */
 const typeErrorLine = 26;
@@ -57,6 +60,11 @@ beforeAll(() => {
     const file = join(dir, id, fixture.file);
     writeFileSync(file, applyFixture(readFileSync(file, "utf8"), fixture));
     entries.push({ key: `${id}--${fixture.name}`, implDir: dir, ids: [id] });
+  }
+  for (const alternative of alternatives) {
+    const key = alternativeKey(alternative.id, alternative.name);
+    writeAlternative(alternative, join(tmp, key));
+    entries.push({ key, implDir: join(tmp, key), ids: [alternative.id] });
   }
   const typeErrorDir = join(tmp, "type-error");
   cpSync(join(kitRoot, "solutions", "01-price-cache"), join(typeErrorDir, "01-price-cache"), { recursive: true });
@@ -106,6 +114,25 @@ describe("graders on solutions/", () => {
     expect(exercise.orphans).toEqual([]);
     for (const task of exercise.tasks) expect(task.tests.length, `task ${task.n}`).toBeGreaterThan(0);
   });
+});
+
+describe("graders on second correct implementations (graders/<id>/alternatives/)", () => {
+  it("should have one for every exercise", () => {
+    expect(ids.filter((id) => !alternatives.some((alternative) => alternative.id === id))).toEqual([]);
+  });
+
+  it.each(alternatives.map((alternative) => [`${alternative.id} ${alternative.name}`, alternative] as const))(
+    "should score 100 on %s with every test passing",
+    (_title, alternative) => {
+      const exercise = exerciseOf(alternativeKey(alternative.id, alternative.name), alternative.id);
+      const failing = exercise.tasks.flatMap((task) =>
+        task.tests.filter((test) => !test.passed).map((test) => `${test.name}: ${test.message}`),
+      );
+      expect(exercise.typeErrors).toEqual([]);
+      expect(failing).toEqual([]);
+      expect(exercise.earned).toBe(100);
+    },
+  );
 });
 
 describe("the manifest of expected tests", () => {
