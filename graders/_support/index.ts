@@ -4,6 +4,7 @@
  * model-based property runs seeded for reproducible grades.
  */
 export type { Text } from "#protocol";
+export { testName } from "#protocol";
 export { ExitError, StartError } from "#runtime";
 export type { ModelSetup } from "./assert-model.ts";
 export { assertModel } from "./assert-model.ts";
