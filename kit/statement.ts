@@ -7,7 +7,9 @@ export interface StatementTask {
   readonly n: number;
   readonly title: string;
   readonly points: number | null;
-  /** The bullet list under `### Pistas` / `### Hints`, as written. */
+  /** What the task asks, as written: the section's text up to its first `###` heading. */
+  readonly body: string;
+  /** What is under `### Pistas` / `### Hints`, as written (the pointer to `npm run hint`). */
   readonly hints: string;
 }
 
@@ -21,10 +23,16 @@ export function statementPath(kitRoot: string, id: string, lang: Lang): string {
 /** The task sections of a statement, in order. */
 export function parseStatement(markdown: string): StatementTask[] {
   const tasks: StatementTask[] = [];
-  let current: { n: number; title: string; points: number | null; hints: string[] | null } | null = null;
+  let current: { n: number; title: string; points: number | null; body: string[]; inBody: boolean; hints: string[] | null } | null = null;
   const flush = (): void => {
     if (current !== null)
-      tasks.push({ n: current.n, title: current.title, points: current.points, hints: (current.hints ?? []).join("\n").trim() });
+      tasks.push({
+        n: current.n,
+        title: current.title,
+        points: current.points,
+        body: current.body.join("\n").trim(),
+        hints: (current.hints ?? []).join("\n").trim(),
+      });
   };
   for (const line of markdown.split(/\r?\n/)) {
     const heading = taskHeading.exec(line);
@@ -34,6 +42,8 @@ export function parseStatement(markdown: string): StatementTask[] {
         n: Number(heading[1]),
         title: heading[2] ?? "",
         points: heading[3] === undefined ? null : Number(heading[3]),
+        body: [],
+        inBody: true,
         hints: null,
       };
       continue;
@@ -45,13 +55,16 @@ export function parseStatement(markdown: string): StatementTask[] {
       continue;
     }
     if (hintsHeading.test(line)) {
+      current.inBody = false;
       current.hints = [];
       continue;
     }
     if (/^### /.test(line)) {
+      current.inBody = false;
       if (current.hints !== null) current.hints.push("");
       continue;
     }
+    if (current.inBody) current.body.push(line);
     current.hints?.push(line);
   }
   flush();

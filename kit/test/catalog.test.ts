@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { catalog } from "../catalog.ts";
+import { catalog, resolveExercise } from "../catalog.ts";
 import { splitPoints } from "../judge.ts";
 import { parseStatement, readStatement } from "../statement.ts";
 
@@ -20,6 +20,26 @@ describe("catalog", () => {
     expect(exercise?.tasks.map((task) => task.n)).toEqual(exercise?.tasks.map((_, i) => i + 1));
     expect(exercise?.tasks.reduce((sum, task) => sum + task.points, 0)).toBe(100);
     for (const task of exercise?.tasks ?? []) expect(task.points).toBeGreaterThan(0);
+  });
+
+  it.each(ids)("should give each task of %s hints in both languages, from a nudge to the most concrete", (id) => {
+    const exercise = catalog.find((candidate) => candidate.id === id);
+    for (const task of exercise?.tasks ?? []) {
+      expect(task.hints?.length, `task ${task.n}`).toBeGreaterThanOrEqual(2);
+      for (const hint of task.hints ?? []) {
+        expect(hint.es.trim(), `task ${task.n}`).not.toBe("");
+        expect(hint.en.trim(), `task ${task.n}`).not.toBe("");
+      }
+    }
+  });
+
+  it("should name an exercise by its id, its number or its name", () => {
+    expect(resolveExercise("05-rate-limiter")?.id).toBe("05-rate-limiter");
+    expect(resolveExercise("05")?.id).toBe("05-rate-limiter");
+    expect(resolveExercise("5")?.id).toBe("05-rate-limiter");
+    expect(resolveExercise("rate-limiter")?.id).toBe("05-rate-limiter");
+    expect(resolveExercise("07")).toBeUndefined();
+    expect(resolveExercise("rate")).toBeUndefined();
   });
 
   it.each(ids)("should have the stub, the solution and the grader of %s", (id) => {
@@ -49,8 +69,8 @@ describe("statements", () => {
       "# T\n\n## Tarea 1: Uno (60 puntos)\nTexto.\n### Pistas\n- a\n- b\n## Tarea 2: Dos (40 puntos)\n### Pistas\n- c\n## Notas\n- no\n",
     );
     expect(tasks).toEqual([
-      { n: 1, title: "Uno", points: 60, hints: "- a\n- b" },
-      { n: 2, title: "Dos", points: 40, hints: "- c" },
+      { n: 1, title: "Uno", points: 60, body: "Texto.", hints: "- a\n- b" },
+      { n: 2, title: "Dos", points: 40, body: "", hints: "- c" },
     ]);
   });
 });
