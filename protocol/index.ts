@@ -26,4 +26,4 @@ export type { GradingSettings, SubjectPlan } from "./settings.ts";
 export { DEFAULT_SEED, exerciseOfGraderFile, GRADE_ENV, PLANS_KEY, SETTINGS_KEY, slotOfGraderFile } from "./settings.ts";
 export { taskOfTitle, taskTitle } from "./tasks.ts";
 export type { Lang, Text } from "./text.ts";
-export { langFromEnv, parseLang, plainText, say } from "./text.ts";
+export { langFromEnv, parseLang, plainText, say, testName, testNameIn } from "./text.ts";

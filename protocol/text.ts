@@ -51,3 +51,22 @@ export function plainText(text: string): string {
 const TERMINAL_ESCAPE = /\u001b(\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(\u0007|\u001b\\)?|[@-Z\\-_])/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * A grader test's title in both languages: `it(testName({ en: "should …", es: "debería …" }), …)`. vitest, the
+ * manifest of expected tests and the judge see one string, English first; the kit shows the learner's language
+ * (`testNameIn`). A title written as a plain string reads the same in both languages.
+ */
+export function testName(text: Text): string {
+  return `${text.en}${TEST_NAME_ES}${text.es}${TEST_NAME_END}`;
+}
+
+/** The title of a grader test in `lang`: its part in that language when it has both (see `testName`). */
+export function testNameIn(lang: Lang, name: string): string {
+  const at = name.lastIndexOf(TEST_NAME_ES);
+  if (at < 0 || !name.endsWith(TEST_NAME_END)) return name;
+  return lang === "en" ? name.slice(0, at) : name.slice(at + TEST_NAME_ES.length, -TEST_NAME_END.length);
+}
+
+const TEST_NAME_ES = " [es: ";
+const TEST_NAME_END = "]";
