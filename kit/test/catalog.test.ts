@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { catalog, resolveExercise } from "../catalog.ts";
 import { splitPoints } from "../judge.ts";
 import { parseStatement, readStatement } from "../statement.ts";
+import { computeStubs, readStubs } from "../stubs.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const ids = catalog.map((exercise) => exercise.id);
@@ -72,6 +73,13 @@ describe("statements", () => {
       { n: 1, title: "Uno", points: 60, body: "Texto.", hints: "- a\n- b" },
       { n: 2, title: "Dos", points: 40, body: "", hints: "- c" },
     ]);
+  });
+});
+
+describe("kit/stubs.json", () => {
+  it("should hold the git blob of every stub as shipped (npm run stubs)", () => {
+    expect(readStubs(kitRoot), "run npm run stubs").toEqual(computeStubs(kitRoot));
+    expect(Object.keys(readStubs(kitRoot))).toEqual(catalog.map((exercise) => `exercises/${exercise.id}/${exercise.file}`));
   });
 });
 
