@@ -22,7 +22,7 @@ import {
 const packageScripts = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 const ci = loadWorkflow("ci.yml");
 const grade = loadWorkflow("grade.yml");
-const gradeJob = grade.workflow.jobs.grade as Job;
+const gradeJob = grade.workflow.jobs["run-autograding-tests"] as Job;
 const firstExercise = catalog[0]?.id ?? "";
 
 const temps: string[] = [];
@@ -125,6 +125,29 @@ describe.each(["README.md", "README.en.md"])("%s", (readme) => {
 });
 
 describe("grade.yml", () => {
+  it("should be laid out as GitHub Classroom's autograding workflows are, which is where Classroom reads points", () => {
+    expect(grade.workflow.name).toBe("Autograding Tests");
+    expect(Object.keys(grade.workflow.jobs)).toEqual(["run-autograding-tests"]);
+    expect(gradeJob.name, "the job's name is its id").toBeUndefined();
+    expect(grade.workflow.on).toHaveProperty("push");
+    expect(grade.workflow.on).toHaveProperty("repository_dispatch");
+    expect(grade.workflow.permissions).toMatchObject({ checks: "write", actions: "read", contents: "read" });
+  });
+
+  it("should hand each runner's result to the reporter in <RUNNER ID IN CAPITALS>_RESULTS", () => {
+    const reporter = gradeJob.steps.find((step) => step.uses?.startsWith("classroom-resources/autograding-grading-reporter@") === true);
+    const runners = String(reporter?.with?.runners ?? "")
+      .split(/[\s,]/)
+      .filter(Boolean);
+    expect(runners.length).toBeGreaterThan(0);
+    for (const runner of runners) {
+      // The reporter's own check of its input: ids of letters and digits.
+      expect(runner).toMatch(/^[a-zA-Z0-9]+$/);
+      expect(reporter?.env?.[`${runner.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${runner}.outputs.result }}`);
+      expect(stepById(gradeJob, runner).run).toContain("--classroom");
+    }
+  });
+
   it("should run only in the learners' repositories, and not on Classroom's first commit", () => {
     expect(gradeJob.if).toBe("${{ !github.event.repository.is_template && github.actor != 'github-classroom[bot]' }}");
   });
@@ -243,6 +266,8 @@ describe("grade.yml", () => {
       expect(outcome.status, log).toBe(0);
       expect(outcome.outputs["exit-code"], log).toBe("1");
       expect(outcome.outputs.result, "the step's `result` output").toBeTruthy();
+      // What the reporter's environment variable will hold: far under Linux's 128 KiB for one variable.
+      expect(Buffer.byteLength(`GRADING_RESULTS=${outcome.outputs.result ?? ""}`)).toBeLessThan(64 * 1024);
       const classroom = JSON.parse(Buffer.from(outcome.outputs.result ?? "", "base64").toString("utf8")) as {
         status: string;
         max_score: number;
