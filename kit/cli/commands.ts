@@ -310,3 +310,13 @@ export const stubsCommand: Command = {
   },
   flags: {},
 };
+
+export const statementsCommand: Command = {
+  run: "npm run statements",
+  operands: { es: "", en: "" },
+  summary: {
+    es: "Escribe en cada enunciado los títulos de las tareas, sus puntos y la indicación de sus pistas, desde kit/catalog/.",
+    en: "Writes each statement's task titles, their points and the pointer to their hints, from kit/catalog/.",
+  },
+  flags: {},
+};
