@@ -231,19 +231,17 @@ export const newExerciseCommand: Command = {
       value: { es: "TEXTO", en: "TEXT" },
       help: { es: "Título en inglés (por defecto, el nombre del id).", en: "English title (default: the id's name)." },
     },
-    tasks: {
-      type: "string",
-      value: { es: "N", en: "N" },
-      help: {
-        es: "Cuántas tareas (por defecto 3); los puntos se reparten hasta 100.",
-        en: "How many tasks (default 3); points are split up to 100.",
-      },
-    },
   },
   examples: [
     {
       args: "07-trade-journal --title 'TradeJournal: un diario de operaciones' --title-en 'TradeJournal: a trade journal'",
       help: { es: "", en: "" },
+    },
+  ],
+  notes: [
+    {
+      es: "Lo creado funciona de punta a punta (la solución saca 100, el esqueleto 0) y cada sitio que reescribir dice TODO(maintainer).",
+      en: "What it creates works end to end (the solution earns 100, the stub 0) and every place to rewrite says TODO(maintainer).",
     },
   ],
 };
