@@ -11,7 +11,6 @@ import { booleanFlag, parseCommand, UsageError } from "./cli/args.ts";
 import { hintCommand } from "./cli/commands.ts";
 import { nextHints } from "./cli/hints.ts";
 import { runCommand } from "./cli/main.ts";
-import { gradeOnce } from "./cli/session.ts";
 import { makeStyle, nextStep, shortId, useColour } from "./render.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,6 +46,8 @@ await runCommand(hintCommand, async () => {
   if (task === undefined) {
     // Which task: grade the exercise named, or the whole course, and take its first unfinished task.
     const ids = named === undefined ? catalog.map((entry) => entry.id) : [named.id];
+    // Loaded once needed: it starts vitest, which --help and a usage mistake should not wait for.
+    const { gradeOnce } = await import("./cli/session.ts");
     const report = await gradeOnce({ kitRoot, implDir: join(kitRoot, "exercises"), lang, seed: DEFAULT_SEED, replayFlags: "" }, ids);
     const next = nextStep(report);
     if (next === null) {

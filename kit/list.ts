@@ -9,7 +9,6 @@ import { catalog } from "./catalog.ts";
 import { parseCommand } from "./cli/args.ts";
 import { listCommand } from "./cli/commands.ts";
 import { runCommand } from "./cli/main.ts";
-import { gradeOnce } from "./cli/session.ts";
 import type { GradedExercise, GradeReport } from "./judge.ts";
 import { makeStyle, nextStep, progressLine, type Style, shortId, useColour } from "./render.ts";
 import { isUntouched } from "./stubs.ts";
@@ -70,6 +69,8 @@ await runCommand(listCommand, async () => {
   const parsed = parseCommand(listCommand, process.argv.slice(2));
   if (parsed.help) return { help: parsed.lang };
   const implDir = join(kitRoot, "exercises");
+  // Loaded once needed: it starts vitest, which --help and a usage mistake should not wait for.
+  const { gradeOnce } = await import("./cli/session.ts");
   const report = await gradeOnce(
     { kitRoot, implDir, lang: parsed.lang, seed: DEFAULT_SEED, replayFlags: "" },
     catalog.map((exercise) => exercise.id),

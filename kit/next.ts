@@ -10,7 +10,6 @@ import { catalog } from "./catalog.ts";
 import { parseCommand } from "./cli/args.ts";
 import { nextCommand } from "./cli/commands.ts";
 import { runCommand } from "./cli/main.ts";
-import { gradeOnce } from "./cli/session.ts";
 import { makeStyle, nextStep, nextStepLines, progressLine, renderCompileErrors, useColour } from "./render.ts";
 import { readStatement } from "./statement.ts";
 
@@ -22,6 +21,8 @@ await runCommand(nextCommand, async () => {
   if (parsed.help) return { help: lang };
   const es = lang === "es";
   const style = makeStyle(useColour(process.stdout));
+  // Loaded once needed: it starts vitest, which --help and a usage mistake should not wait for.
+  const { gradeOnce } = await import("./cli/session.ts");
   const report = await gradeOnce(
     { kitRoot, implDir: join(kitRoot, "exercises"), lang, seed: DEFAULT_SEED, replayFlags: "" },
     catalog.map((exercise) => exercise.id),

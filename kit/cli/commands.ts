@@ -234,7 +234,7 @@ export const newExerciseCommand: Command = {
   },
   examples: [
     {
-      args: "07-trade-journal --title 'TradeJournal: un diario de operaciones' --title-en 'TradeJournal: a trade journal'",
+      args: '07-trade-journal --title "TradeJournal: …"',
       help: { es: "", en: "" },
     },
   ],

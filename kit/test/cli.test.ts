@@ -117,32 +117,16 @@ describe("npm run grade", () => {
     expect(result.stderr).toContain("100/100");
   });
 
-  it("should take --classroom's file and the exercise ids in any order", () => {
-    const file = join(tmp, "classroom-order.json");
-    const result = run("grade", ["--classroom", file, "01", "--solutions"]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(existsSync(file)).toBe(true);
-  });
-
-  it.each([
-    [["99-nope"], 'There is no exercise "99-nope". Exercises: 01-price-cache'],
-    [["--nope"], "Unknown option: --nope\nHelp: npm run grade -- --help"],
-    [["--json"], "--json needs a value."],
-    [["--json", "--watch"], "--json needs a value."],
-    [["--watch=yes"], "--watch takes no value."],
-    [["--seed", "x"], '--seed should be an integer or fresh, not "x".'],
-    [["--lang", "fr"], "--lang should be es or en."],
-    [["--solutions", "--impl", "."], "Use --solutions or --impl, not both."],
-    [["--nope", "--lang", "es"], "Opción desconocida: --nope\nAyuda: npm run grade -- --help"],
-  ])("should refuse %j with a clear message and exit 2", (args, message) => {
-    const result = run("grade", args);
+  it("should refuse a wrong argument with one line in the user's language, where the help is, and exit 2", () => {
+    const result = run("grade", ["--nope", "--lang", "es"]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toContain(message);
+    expect(result.stderr).toBe("Opción desconocida: --nope\nAyuda: npm run grade -- --help\n");
   });
 });
 
 describe("--help", () => {
+  // Each command's text is checked in kit/test/cli-args.test.ts; here, that each entry point prints it.
   it.each<[Script, string]>([
     ["grade", "Usage: npm run grade -- [EXERCISE…] [options]"],
     ["hint", "Usage: npm run hint -- [EXERCISE [TASK]] [options]"],
@@ -155,15 +139,12 @@ describe("--help", () => {
     const result = run(script, ["--help"]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(usage);
-    expect(result.stdout).toContain("--lang es|en");
-    for (const line of result.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 
   it("should speak Spanish with -h under a Spanish locale", () => {
     const result = run("grade", ["-h"], { LANG: "es_ES.UTF-8" });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Uso: npm run grade -- [EJERCICIO…] [opciones]");
-    expect(result.stdout).toContain("Para docentes:");
   });
 });
 
@@ -177,30 +158,13 @@ describe("npm run hint", () => {
     return path;
   };
 
-  it("should give one more hint each time it is asked, then say there are no more", () => {
-    const hints = catalog[4]?.tasks[2]?.hints ?? [];
-    expect(hints.length).toBeGreaterThan(1);
+  it("should give a named task's first hint, then the next, and keep count in the kit's .grade/", () => {
     const first = run("hint", ["05", "3", "--lang", "es"], {}, dir());
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("Tarea 3: El fin de la ventana");
-    expect(first.stdout).toContain(`Pista 1 de ${hints.length}\n`);
-    expect(first.stdout).not.toContain("Pista 2");
-    expect(first.stdout).toContain("Otra pista: npm run hint -- 05 3");
-    const second = run("hint", ["05", "3", "--lang", "es"], {}, dir());
-    expect(second.stdout).toContain(`Pista 1 de ${hints.length} (ya vista)`);
-    expect(second.stdout).toContain(`Pista 2 de ${hints.length}\n`);
-    for (let i = 2; i < hints.length; i++) run("hint", ["05", "3"], {}, dir());
-    const last = run("hint", ["05", "3"], {}, dir());
-    expect(last.stdout).toContain("There are no more hints for this task.");
-    const again = run("hint", ["05", "3", "--again"], {}, dir());
-    expect(again.stdout).toContain(`Hint 1 of ${hints.length}\n`);
-    expect(again.stdout).not.toContain("Hint 2");
-  });
-
-  it("should give every hint of a task with --all", () => {
-    const result = run("hint", ["rate-limiter", "2", "--all"], {}, dir());
-    expect(result.code).toBe(0);
-    expect(result.stdout.match(/^ {2}Hint \d of \d$/gm)).toHaveLength(catalog[4]?.tasks[1]?.hints?.length ?? 0);
+    expect(first.stdout).toMatch(/Pista 1 de \d\n/);
+    expect(run("hint", ["rate-limiter", "3", "--lang", "es"], {}, dir()).stdout).toMatch(/Pista 2 de \d\n/);
+    expect(existsSync(join(dir(), ".grade", "hints.json"))).toBe(true);
   });
 
   it("should find the current step when no task is named", () => {
