@@ -94,10 +94,17 @@ describe("ci.yml", () => {
 });
 
 describe(".ci/run", () => {
-  it("should run exactly the README's commands: npm ci, then npm test", () => {
+  it("should run the README's commands, npm ci then npm test, then the tests on Node 22 and 24", () => {
     const script = readFileSync(join(repoRoot, ".ci", "run"), "utf8");
     const commands = script.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
-    expect(commands).toEqual(["set -euo pipefail", 'cd "$(dirname "$0")/.."', "npm ci", "npm test"]);
+    expect(commands).toEqual([
+      "set -euo pipefail",
+      'cd "$(dirname "$0")/.."',
+      "npm ci",
+      "npm test",
+      "npm run test:node -- 22",
+      "npm run test:node -- 24",
+    ]);
     expect(packageScripts, "package.json has no test script for npm test").toHaveProperty("test");
     for (const readme of ["README.md", "README.en.md"]) {
       const text = readFileSync(join(repoRoot, readme), "utf8");
