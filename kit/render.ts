@@ -331,20 +331,32 @@ export function nextStepLines(
   const next = nextStep(report, view.current ?? null);
   const es = lang === "es";
   if (next === null) {
-    // Some exercises graded, all passing: the next one of the course after them, if any.
-    const last = Math.max(-1, ...report.exercises.map((graded) => catalog.findIndex((entry) => entry.id === graded.id)));
-    const after =
-      last < 0 ? undefined : catalog.slice(last + 1).find((entry) => !report.exercises.some((graded) => graded.id === entry.id));
-    if (after !== undefined && !view.watching) {
-      const done = report.exercises.map((exercise) => exercise.id).join(", ");
-      return [
-        style.green(es ? `¡${done} aprobado! Buen trabajo.` : `${done} passes! Well done.`),
+    const whole = catalog.every((entry) => report.exercises.some((graded) => graded.id === entry.id));
+    if (whole || report.exercises.length === 0 || view.watching)
+      return [style.green(es ? "¡Todo aprobado! Buen trabajo." : "Everything passes! Well done.")];
+    // Some exercises graded, all passing: the next one of the course after them, else the whole course.
+    const done = report.exercises.map((exercise) => exercise.id).join(", ");
+    const plural = report.exercises.length > 1;
+    const lines = [
+      style.green(
+        es ? `¡${done} ${plural ? "aprobados" : "aprobado"}! Buen trabajo.` : `${done} ${plural ? "pass" : "passes"}! Well done.`,
+      ),
+    ];
+    const last = Math.max(...report.exercises.map((graded) => catalog.findIndex((entry) => entry.id === graded.id)));
+    const after = catalog.slice(last + 1).find((entry) => !report.exercises.some((graded) => graded.id === entry.id));
+    const command = style.bold(
+      after === undefined
+        ? `npm run grade${implFlags === "" ? "" : ` --${implFlags}`}`
+        : `npm run grade -- ${shortId(after.id)}${implFlags}`,
+    );
+    if (after !== undefined)
+      lines.push(
         es
-          ? `Siguiente paso: ${after.id} (${implRoot}/${after.id}/${after.file}), con ${style.bold(`npm run grade -- ${shortId(after.id)}${implFlags}`)}.`
-          : `Next step: ${after.id} (${implRoot}/${after.id}/${after.file}), with ${style.bold(`npm run grade -- ${shortId(after.id)}${implFlags}`)}.`,
-      ];
-    }
-    return [style.green(es ? "¡Todo aprobado! Buen trabajo." : "Everything passes! Well done.")];
+          ? `Siguiente paso: ${after.id} (${implRoot}/${after.id}/${after.file}), con ${command}.`
+          : `Next step: ${after.id} (${implRoot}/${after.id}/${after.file}), with ${command}.`,
+      );
+    else lines.push(es ? `Para ver el curso entero: ${command}.` : `To see the whole course: ${command}.`);
+    return lines;
   }
   const { exercise, task } = next;
   const file = catalog.find((entry) => entry.id === exercise.id)?.file ?? "";
