@@ -11,7 +11,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { booleanFlag, helpPointer, helpText, type ParsedArgs, parseCommand, stringFlag, UsageError } from "../kit/cli/args.ts";
+import { benchCommand } from "../kit/cli/commands.ts";
 import { beamVersion, runBeamPrimitives } from "./beam.ts";
 import { type Bench, benchId, measure, type Scale } from "./harness.ts";
 import type { BenchRun, Group, Machine, Measurement } from "./measurement.ts";
@@ -21,18 +22,36 @@ import { writeReport } from "./report.ts";
 import { primitiveBenches } from "./runtime.ts";
 import { measureYardstick } from "./yardstick.ts";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    json: { type: "boolean", default: false },
-    report: { type: "string" },
-    quick: { type: "boolean", default: false },
-    runs: { type: "string" },
-    warmup: { type: "string" },
-    child: { type: "boolean", default: false },
-    from: { type: "string" },
-  },
-});
+// The kit's one argument parser: --help, and a wrong flag said in a line rather than a stack trace.
+const { values, positionals } = benchArgs(process.argv.slice(2));
+
+function benchArgs(argv: readonly string[]) {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseCommand(benchCommand, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench: ${error.message}\n${helpPointer(benchCommand, error.lang)}`);
+    process.exit(2);
+  }
+  if (parsed.help) {
+    process.stdout.write(helpText(benchCommand, parsed.lang));
+    process.exit(0);
+  }
+  const text = (name: string): string | undefined => stringFlag(parsed, name) ?? undefined;
+  return {
+    values: {
+      json: booleanFlag(parsed, "json"),
+      report: text("report"),
+      quick: booleanFlag(parsed, "quick"),
+      runs: text("runs"),
+      warmup: text("warmup"),
+      child: booleanFlag(parsed, "child"),
+      from: text("from"),
+    },
+    positionals: parsed.positionals,
+  };
+}
 
 if (values.from !== undefined) {
   if (values.report === undefined) {

@@ -12,7 +12,9 @@ import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Lang, langFromEnv, parseLang } from "#protocol";
+import type { Lang, Text } from "#protocol";
+import { booleanFlag, helpText, parseCommand, stringFlag, UsageError } from "./cli/args.ts";
+import { checksumsCommand } from "./cli/commands.ts";
 
 const kitRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -336,8 +338,6 @@ export function verdictMarkdown(verdict: KitVerdict, lang: Lang, subject: Verdic
   return `${lines.join("\n")}\n\n`;
 }
 
-class UsageError extends Error {}
-
 interface CliOptions {
   readonly mode: "write" | "check";
   readonly dir: string;
@@ -346,71 +346,36 @@ interface CliOptions {
   readonly gradedWith: string | null;
 }
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-  let lang = langFromEnv(env);
-  const langAt = argv.indexOf("--lang");
-  if (langAt >= 0) {
-    const parsed = parseLang(argv[langAt + 1] ?? "");
-    if (parsed === null) throw new UsageError(lang === "es" ? "--lang debe ser es o en." : "--lang should be es or en.");
-    lang = parsed;
-  }
-  const es = lang === "es";
-  let mode: "write" | "check" | null = null;
-  let dir = kitRoot;
-  let summary: string | null = null;
-  let gradedWith: string | null = null;
-  const value = (i: number, flag: string): string => {
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) throw new UsageError(es ? `Falta el valor de ${flag}.` : `${flag} needs a value.`);
-    return next;
+/** The options of the command line, or null for `--help` (in `lang`). */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions | { help: Lang } {
+  const parsed = parseCommand(checksumsCommand, argv, { env });
+  const { lang } = parsed;
+  if (parsed.help) return { help: lang };
+  const fail = (text: Text): never => {
+    throw new UsageError(text, lang);
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    switch (arg) {
-      case "--":
-        break;
-      case "--lang":
-        i++;
-        break;
-      case "--write":
-      case "--check": {
-        const wanted = arg === "--write" ? "write" : "check";
-        if (mode !== null && mode !== wanted)
-          throw new UsageError(es ? "Usa --write o --check, no los dos." : "Use --write or --check, not both.");
-        mode = wanted;
-        const next = argv[i + 1];
-        if (wanted === "check" && next !== undefined && !next.startsWith("--")) {
-          dir = resolve(next);
-          i++;
-        }
-        break;
-      }
-      case "--summary":
-        summary = resolve(value(i, arg));
-        i++;
-        break;
-      case "--graded-with":
-        gradedWith = value(i, arg);
-        i++;
-        break;
-      default:
-        throw new UsageError(es ? `Opción desconocida: ${arg}` : `Unknown option: ${arg}`);
-    }
-  }
-  if (mode === null)
-    throw new UsageError(
-      es
-        ? "Uso: node --import tsx kit/checksums.ts --write | --check [CARPETA] [--summary ARCHIVO] [--graded-with REF] [--lang es|en]"
-        : "Usage: node --import tsx kit/checksums.ts --write | --check [DIR] [--summary FILE] [--graded-with REF] [--lang es|en]",
-    );
-  if (mode === "write" && (summary !== null || gradedWith !== null))
-    throw new UsageError(es ? "--summary y --graded-with van con --check." : "--summary and --graded-with go with --check.");
-  if (!isDirectory(dir)) throw new UsageError(es ? `No existe la carpeta ${dir}.` : `The folder ${dir} does not exist.`);
-  return { mode, dir, lang, summary, gradedWith };
+  const stray = parsed.positionals[0];
+  if (stray !== undefined) fail({ es: `Argumento de más: ${stray}`, en: `Unexpected argument: ${stray}` });
+  const write = booleanFlag(parsed, "write");
+  const check = parsed.flags.get("check");
+  if (write && check !== undefined) fail({ es: "Usa --write o --check, no los dos.", en: "Use --write or --check, not both." });
+  if (!write && check === undefined)
+    fail({
+      es: "Uso: node --import tsx kit/checksums.ts --write | --check [CARPETA] [--summary ARCHIVO] [--graded-with REF] [--lang es|en]",
+      en: "Usage: node --import tsx kit/checksums.ts --write | --check [DIR] [--summary FILE] [--graded-with REF] [--lang es|en]",
+    });
+  const summaryFlag = stringFlag(parsed, "summary");
+  const gradedWith = stringFlag(parsed, "graded-with");
+  if (write && (summaryFlag !== null || gradedWith !== null))
+    fail({ es: "--summary y --graded-with van con --check.", en: "--summary and --graded-with go with --check." });
+  const given = check?.taken[0];
+  const dir = given === undefined ? kitRoot : resolve(given);
+  if (!isDirectory(dir)) fail({ es: `No existe la carpeta ${dir}.`, en: `The folder ${dir} does not exist.` });
+  return { mode: write ? "write" : "check", dir, lang, summary: summaryFlag === null ? null : resolve(summaryFlag), gradedWith };
 }
 
 function main(argv: readonly string[]): number {
-  let options: CliOptions;
+  let options: CliOptions | { help: Lang };
   try {
     options = parseArgs(argv);
   } catch (error) {
@@ -419,6 +384,10 @@ function main(argv: readonly string[]): number {
       return 2;
     }
     throw error;
+  }
+  if ("help" in options) {
+    process.stdout.write(helpText(checksumsCommand, options.help));
+    return 0;
   }
   const es = options.lang === "es";
   if (options.mode === "write") {

@@ -1,8 +1,10 @@
 import type { Lang, StopReason, Text } from "#protocol";
-import { DEFAULT_SEED, STOP_REASONS, say } from "#protocol";
+import { DEFAULT_SEED, STOP_REASONS, say, testNameIn } from "#protocol";
 import type { CatalogExercise } from "./catalog.ts";
 import { type KitVerdict, verdictLines } from "./checksums.ts";
+import { compilerLine, explainCompileError } from "./compile-errors.ts";
 import type { GradedExercise, GradedTask, GradeReport } from "./judge.ts";
+import type { TypeErrorInfo } from "./typecheck.ts";
 
 /** ANSI styles, or plain text when colours are off. */
 export interface Style {
@@ -23,6 +25,22 @@ export function makeStyle(colour: boolean): Style {
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
 }
 
+/** How much of a report to show. */
+export interface ReportView {
+  /**
+   * `focus` (the learner's default): the current exercise in detail, with the first failure of its first unfinished
+   * task, and one line for each other exercise; `full`: every exercise and every task with its first failure.
+   */
+  readonly detail: "focus" | "full";
+  /** The exercise to show in detail in focus mode (default: the first unfinished one). */
+  readonly current?: string | null;
+  /** Watch mode: the next step names the keys rather than the command that grades again. */
+  readonly watching?: boolean;
+}
+
+const FULL: ReportView = { detail: "full" };
+const WIDTH = 72;
+
 const taskWord: Text = { es: "Tarea", en: "Task" };
 
 const ESC = String.fromCharCode(27);
@@ -40,23 +58,33 @@ function indent(text: string, prefix: string): string {
     .join("\n");
 }
 
+/** The short id a learner types: `05` for `05-rate-limiter`. */
+export function shortId(id: string): string {
+  return /^\d+/.exec(id)?.[0] ?? id;
+}
+
 /** What the code printed, without stack frames: the log lines a learner can relate to. */
 function printedLines(output: readonly string[]): string[] {
   return output.filter((line) => line.trim() !== "" && !/^\s+at /.test(line)).slice(-3);
 }
 
-function renderTask(task: GradedTask, lang: Lang, style: Style, exerciseFailed: boolean, previousMessage: string | null): string[] {
-  const complete = task.earned === task.points && task.tests.length > 0 && !exerciseFailed;
+const isComplete = (task: GradedTask, exercise: GradedExercise): boolean =>
+  task.earned === task.points && task.tests.length > 0 && exercise.status !== "error" && task.tests.every((test) => test.passed);
+
+function taskLine(task: GradedTask, exercise: GradedExercise, lang: Lang, style: Style): string {
+  const complete = isComplete(task, exercise);
   const mark = complete ? style.green("✓") : task.earned > 0 ? style.yellow("◐") : style.red("✗");
   const score = `${task.earned}/${task.points}`;
-  const lines = [pad(`  ${mark} ${taskWord[lang]} ${task.n}: ${task.title[lang]}`, complete ? style.green(score) : score, 72)];
-  if (exerciseFailed) return lines;
+  return pad(`  ${mark} ${taskWord[lang]} ${task.n}: ${task.title[lang]}`, complete ? style.green(score) : score, WIDTH);
+}
+
+/** The first failure of a task: how many tests pass, the test, its message and what the code logged. */
+function taskFailure(task: GradedTask, lang: Lang, style: Style, previousMessage: string | null): string[] {
   const failing = task.tests.filter((test) => !test.passed);
   const first = failing[0];
-  if (first === undefined) return lines;
-  const passedCount = task.tests.length - failing.length;
-  lines.push(style.dim(`      ${testsPassing(passedCount, task.tests.length, lang)}`));
-  lines.push(`      ${style.red("✗")} ${first.name}`);
+  if (first === undefined) return [];
+  const lines = [style.dim(`      ${testsPassing(task.tests.length - failing.length, task.tests.length, lang)}`)];
+  lines.push(`      ${style.red("✗")} ${testNameIn(lang, first.name)}`);
   if (first.message === previousMessage) {
     lines.push(
       style.dim(lang === "es" ? "        (el mismo fallo que en la tarea anterior)" : "        (the same failure as in the task above)"),
@@ -110,10 +138,11 @@ function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string
   if (inTests.length <= 3) {
     for (const { reason, task, test } of inTests) {
       const where = task === null ? "" : ` (${taskWord[lang].toLowerCase()} ${task})`;
+      const name = testNameIn(lang, test ?? "");
       lines.push(
         lang === "es"
-          ? `Tu código ${what(reason)}${where} en la prueba «${test ?? ""}»; ${wentOn(reason)}.`
-          : `Your code ${what(reason)}${where} in the test "${test ?? ""}"; ${wentOn(reason)}.`,
+          ? `Tu código ${what(reason)}${where} en la prueba «${name}»; ${wentOn(reason)}.`
+          : `Your code ${what(reason)}${where} in the test "${name}"; ${wentOn(reason)}.`,
       );
     }
   } else {
@@ -133,59 +162,240 @@ function renderStops(exercise: GradedExercise, lang: Lang, style: Style): string
   return lines.map((line) => `  ${style.red("!")} ${line}`);
 }
 
-export function renderExercise(exercise: GradedExercise, lang: Lang, style: Style): string {
-  const header = pad(style.bold(`${exercise.title[lang]} (${exercise.id})`), style.bold(`${exercise.earned}/${exercise.points}`), 72);
-  const lines = [header];
-  if (exercise.typeErrors.length > 0) {
-    const first = exercise.typeErrors[0];
-    if (first !== undefined) {
-      lines.push(`  ${style.red("✗")} ${exercise.error ?? ""}`);
-      lines.push(`    ${style.bold(`${first.file}:${first.line}:${first.column}`)}`);
-      lines.push(indent(first.message.split("\n").slice(0, 4).join("\n"), "      "));
-      const more = exercise.typeErrors.length - 1;
-      if (more > 0)
-        lines.push(
-          style.dim(
-            lang === "es"
-              ? `    (y ${more} error${more === 1 ? "" : "es"} de tipos más)`
-              : `    (and ${more} more type error${more === 1 ? "" : "s"})`,
-          ),
-        );
-      lines.push(
-        style.dim(
-          lang === "es"
-            ? "    Corrígelo y vuelve a calificar: las pruebas se ejecutan cuando el código compila."
-            : "    Fix it and grade again: the tests run once the code compiles.",
-        ),
-      );
+/** Shown in detail, with a code frame; the rest get their location and message. */
+const FRAMED_ERRORS = 3;
+/** Listed at all; past these, a count. */
+const LISTED_ERRORS = 10;
+
+/** "1 error de sintaxis y 2 de tipos", "3 type errors". */
+function countErrors(errors: readonly TypeErrorInfo[], lang: Lang): string {
+  const syntax = errors.filter((error) => error.kind === "syntax").length;
+  const types = errors.length - syntax;
+  const es = (n: number, kind: string): string => `${n} error${n === 1 ? "" : "es"} de ${kind}`;
+  const en = (n: number, kind: string): string => `${n} ${kind} error${n === 1 ? "" : "s"}`;
+  const parts =
+    lang === "es"
+      ? [syntax > 0 ? es(syntax, "sintaxis") : "", types > 0 ? (syntax > 0 ? `${types} de tipos` : es(types, "tipos")) : ""]
+      : [syntax > 0 ? en(syntax, "syntax") : "", types > 0 ? en(types, "type") : ""];
+  return parts.filter((part) => part !== "").join(lang === "es" ? " y " : " and ");
+}
+
+/** Every compiler error of the exercise (up to a cap): where, what, why, and the line it points at. */
+export function renderCompileErrors(errors: readonly TypeErrorInfo[], lang: Lang, style: Style): string[] {
+  const lines = [
+    `  ${style.red("✗")} ${lang === "es" ? `Tu código no compila: ${countErrors(errors, lang)}.` : `Your code does not compile: ${countErrors(errors, lang)}.`}`,
+  ];
+  let previous: string | null = null;
+  errors.slice(0, LISTED_ERRORS).forEach((error, i) => {
+    const kind =
+      error.kind === "syntax"
+        ? lang === "es"
+          ? "error de sintaxis"
+          : "syntax error"
+        : `${lang === "es" ? "error de tipos" : "type error"}${error.code === undefined ? "" : ` ${error.code}`}`;
+    lines.push(`    ${style.bold(`${error.file}:${error.line}:${error.column}`)}  ${style.red(kind)}`);
+    const framed = i < FRAMED_ERRORS;
+    if (framed && error.source !== undefined) {
+      const number = String(error.line);
+      const code = error.source.replace(/\t/g, "  ");
+      // The caret under the column, counting tabs as the two spaces shown.
+      const before = error.source.slice(0, Math.max(0, error.column - 1)).replace(/\t/g, "  ");
+      lines.push(style.dim(`      ${number} | `) + code.slice(0, 110));
+      if (before.length < 110) lines.push(style.dim(`      ${" ".repeat(number.length)} | `) + style.red(`${" ".repeat(before.length)}^`));
     }
-  } else if (exercise.error !== null) {
+    const explanation = framed ? explainCompileError(error) : null;
+    if (explanation !== null && explanation[lang] === previous)
+      lines.push(lang === "es" ? "      (El mismo motivo que el error anterior.)" : "      (The same reason as the error above.)");
+    else if (explanation !== null) lines.push(indent(wrap(explanation[lang], 66), "      "));
+    previous = explanation?.[lang] ?? null;
+    const says = `${lang === "es" ? "TypeScript dice" : "TypeScript says"}: ${compilerLine(error, lang)}`;
+    lines.push(style.dim(indent(wrap(says, 66), "      ")));
+  });
+  const more = errors.length - LISTED_ERRORS;
+  if (more > 0)
+    lines.push(style.dim(lang === "es" ? `    (y ${more} más: corrige primero estos)` : `    (and ${more} more: fix these first)`));
+  lines.push(
+    style.dim(
+      lang === "es"
+        ? "    Las pruebas de este ejercicio se ejecutan cuando el código compila."
+        : "    This exercise's tests run once the code compiles.",
+    ),
+  );
+  return lines;
+}
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines.join("\n");
+}
+
+/**
+ * An exercise with its tasks. `detail`: `all`, each unfinished task's first failure; `first`, only the first
+ * unfinished task's.
+ */
+export function renderExercise(exercise: GradedExercise, lang: Lang, style: Style, detail: "all" | "first" = "all"): string {
+  const header = pad(style.bold(`${exercise.title[lang]} (${exercise.id})`), style.bold(`${exercise.earned}/${exercise.points}`), WIDTH);
+  const lines = [header];
+  const compileErrors = exercise.typeErrors.length > 0;
+  if (compileErrors) lines.push(...renderCompileErrors(exercise.typeErrors, lang, style));
+  else if (exercise.error !== null) {
     lines.push(`  ${style.red("✗")} ${lang === "es" ? "No se pudieron ejecutar las pruebas:" : "The tests could not run:"}`);
     lines.push(indent(exercise.error, "      "));
   }
   lines.push(...renderStops(exercise, lang, style));
   let previousMessage: string | null = null;
+  let shown = false;
   for (const task of exercise.tasks) {
-    lines.push(...renderTask(task, lang, style, exercise.typeErrors.length > 0, previousMessage));
+    lines.push(taskLine(task, exercise, lang, style));
+    if (exercise.status === "error" || isComplete(task, exercise) || (detail === "first" && shown)) continue;
+    const failure = taskFailure(task, lang, style, previousMessage);
+    lines.push(...failure);
+    shown ||= failure.length > 0;
     previousMessage = task.tests.find((test) => !test.passed)?.message ?? previousMessage;
   }
   return lines.join("\n");
 }
 
-/** The first exercise and task not yet complete, in course order. */
-export function nextStep(report: GradeReport): { exercise: GradedExercise; task: GradedTask | null } | null {
-  for (const exercise of report.exercises) {
+/** One line for an exercise: done, started, or still to do. */
+export function exerciseLine(exercise: GradedExercise, lang: Lang, style: Style): string {
+  const mark =
+    exercise.status === "pass"
+      ? style.green("✓")
+      : exercise.status === "error"
+        ? style.red("✗")
+        : exercise.earned > 0
+          ? style.yellow("◐")
+          : style.dim("○");
+  const title = exercise.title[lang].replace(/^[^:]*:\s*/, "");
+  const score = `${exercise.earned}/${exercise.points}`;
+  return pad(`${mark} ${exercise.id.padEnd(22)}${title}`, exercise.status === "pass" ? style.green(score) : score, WIDTH);
+}
+
+/** A bar of `width` cells for `done` of `total`. */
+export function progressBar(done: number, total: number, width = 24): string {
+  const filled = total <= 0 ? 0 : Math.round((Math.min(done, total) / total) * width);
+  return `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
+}
+
+/** "Progreso ████░░ 1/6 ejercicios · 145/600 puntos". */
+export function progressLine(report: GradeReport, style: Style): string {
+  const lang = report.lang;
+  const passed = report.exercises.filter((exercise) => exercise.status === "pass").length;
+  const count = report.exercises.length;
+  const words =
+    lang === "es"
+      ? `${passed}/${count} ejercicios · ${report.earned}/${report.points} puntos`
+      : `${passed}/${count} exercises · ${report.earned}/${report.points} points`;
+  return `${style.bold(lang === "es" ? "Progreso" : "Progress")}  ${style.green(progressBar(report.earned, report.points))}  ${words}`;
+}
+
+/** The first exercise and task not yet complete, in course order (from `from` on, then from the start). */
+export function nextStep(report: GradeReport, from: string | null = null): { exercise: GradedExercise; task: GradedTask | null } | null {
+  const start = Math.max(
+    0,
+    report.exercises.findIndex((exercise) => exercise.id === from),
+  );
+  const ordered = [...report.exercises.slice(start), ...report.exercises.slice(0, start)];
+  for (const exercise of ordered) {
     if (exercise.status === "pass") continue;
-    const task =
-      exercise.tasks.find((candidate) => candidate.earned < candidate.points || candidate.tests.some((test) => !test.passed)) ?? null;
+    const task = exercise.status === "error" ? null : (exercise.tasks.find((candidate) => !isComplete(candidate, exercise)) ?? null);
     return { exercise, task };
   }
   return null;
 }
 
+/** The statement of an exercise in the learner's language, as a path from the kit's root. */
+export function statementFile(id: string, lang: Lang): string {
+  return `exercises/${id}/${lang === "es" ? "README.md" : "README.en.md"}`;
+}
+
+/** The "next step" block: what to work on, where, and the commands for hints and grading. */
+export function nextStepLines(
+  report: GradeReport,
+  style: Style,
+  catalog: readonly CatalogExercise[],
+  implRoot: string,
+  implFlags: string,
+  view: ReportView,
+): string[] {
+  const lang = report.lang;
+  const next = nextStep(report, view.current ?? null);
+  const es = lang === "es";
+  if (next === null) {
+    const whole = catalog.every((entry) => report.exercises.some((graded) => graded.id === entry.id));
+    if (whole || report.exercises.length === 0 || view.watching)
+      return [style.green(es ? "¡Todo aprobado! Buen trabajo." : "Everything passes! Well done.")];
+    // Some exercises graded, all passing: the next one of the course after them, else the whole course.
+    const done = report.exercises.map((exercise) => exercise.id).join(", ");
+    const plural = report.exercises.length > 1;
+    const lines = [
+      style.green(
+        es ? `¡${done} ${plural ? "aprobados" : "aprobado"}! Buen trabajo.` : `${done} ${plural ? "pass" : "passes"}! Well done.`,
+      ),
+    ];
+    const last = Math.max(...report.exercises.map((graded) => catalog.findIndex((entry) => entry.id === graded.id)));
+    const after = catalog.slice(last + 1).find((entry) => !report.exercises.some((graded) => graded.id === entry.id));
+    const command = style.bold(
+      after === undefined
+        ? `npm run grade${implFlags === "" ? "" : ` --${implFlags}`}`
+        : `npm run grade -- ${shortId(after.id)}${implFlags}`,
+    );
+    if (after !== undefined)
+      lines.push(
+        es
+          ? `Siguiente paso: ${after.id} (${implRoot}/${after.id}/${after.file}), con ${command}.`
+          : `Next step: ${after.id} (${implRoot}/${after.id}/${after.file}), with ${command}.`,
+      );
+    else lines.push(es ? `Para ver el curso entero: ${command}.` : `To see the whole course: ${command}.`);
+    return lines;
+  }
+  const { exercise, task } = next;
+  const file = catalog.find((entry) => entry.id === exercise.id)?.file ?? "";
+  const short = shortId(exercise.id);
+  const lines: string[] = [];
+  if (task === null) {
+    const compile = exercise.typeErrors.length > 0;
+    lines.push(
+      es
+        ? `${style.bold("Siguiente paso:")} ${compile ? `haz que ${exercise.id} compile` : `corrige ${exercise.id}`}.`
+        : `${style.bold("Next step:")} ${compile ? `make ${exercise.id} compile` : `fix ${exercise.id}`}.`,
+    );
+  } else
+    lines.push(
+      es
+        ? `${style.bold("Siguiente paso:")} ${exercise.id}, tarea ${task.n} («${task.title.es}»).`
+        : `${style.bold("Next step:")} ${exercise.id}, task ${task.n} ("${task.title.en}").`,
+    );
+  const labels = es
+    ? { file: "Archivo:  ", statement: "Enunciado:", hints: "Pistas:   ", grade: "Calificar:", keys: "Teclas:   " }
+    : { file: "File:     ", statement: "Statement:", hints: "Hints:    ", grade: "Grade:    ", keys: "Keys:     " };
+  lines.push(`  ${labels.file} ${implRoot}/${exercise.id}/${file}`);
+  lines.push(`  ${labels.statement} ${statementFile(exercise.id, lang)}`);
+  if (task !== null) lines.push(`  ${labels.hints} ${style.bold(`npm run hint -- ${short} ${task.n}`)}`);
+  if (view.watching)
+    lines.push(
+      `  ${labels.keys} ${es ? "guarda para calificar · h pista · l lista · a calificar todo · q salir" : "save to grade · h hint · l list · a grade all · q quit"}`,
+    );
+  else
+    lines.push(
+      `  ${labels.grade} ${style.bold(`npm run grade -- ${short}${implFlags}`)}${style.dim(es ? "  (con --watch, al guardar)" : "  (with --watch, on save)")}`,
+    );
+  return lines;
+}
+
 /**
  * `implRoot`: how to show the graded folder (exercises/ by default); `implFlags`: the flags that grade it again;
- * `kit`: the grading kit against its checksums, which adds a line when the copy is not the original.
+ * `kit`: the grading kit against its checksums, which adds a line when the copy is not the original; `view`: how
+ * much to show (every exercise in full unless told).
  */
 export function renderReport(
   report: GradeReport,
@@ -194,37 +404,33 @@ export function renderReport(
   implRoot = "exercises",
   implFlags = "",
   kit: KitVerdict | null = null,
+  view: ReportView = FULL,
 ): string {
   const lang = report.lang;
-  const blocks = report.exercises.map((exercise) => renderExercise(exercise, lang, style));
-  const total = `${report.earned}/${report.points}`;
-  const allPassed = report.exercises.every((exercise) => exercise.status === "pass");
-  const summary = [pad(style.bold(lang === "es" ? "Total" : "Total"), style.bold(allPassed ? style.green(total) : total), 72)];
-  const next = nextStep(report);
-  if (next === null) {
-    summary.push(style.green(lang === "es" ? "¡Todo aprobado! Buen trabajo." : "Everything passes! Well done."));
+  const blocks: string[] = [];
+  if (view.detail === "full") {
+    blocks.push(...report.exercises.map((exercise) => renderExercise(exercise, lang, style)));
   } else {
-    const { exercise, task } = next;
-    const file = catalog.find((entry) => entry.id === exercise.id)?.file ?? "";
-    const statement = lang === "es" ? `exercises/${exercise.id}/README.md` : `exercises/${exercise.id}/README.en.md`;
-    if (exercise.typeErrors.length > 0 || task === null) {
-      summary.push(
-        lang === "es"
-          ? `Siguiente paso: corrige ${exercise.id} (${implRoot}/${exercise.id}/${file}).`
-          : `Next step: fix ${exercise.id} (${implRoot}/${exercise.id}/${file}).`,
-      );
-    } else {
-      summary.push(
-        lang === "es"
-          ? `Siguiente paso: ${exercise.id}, tarea ${task.n} («${task.title.es}») en ${implRoot}/${exercise.id}/${file}.`
-          : `Next step: ${exercise.id}, task ${task.n} ("${task.title.en}") in ${implRoot}/${exercise.id}/${file}.`,
-      );
-      const labels = lang === "es" ? ["Enunciado:", "Pistas:   ", "Calificar:"] : ["Statement:", "Hints:    ", "Grade:    "];
-      summary.push(`  ${labels[0]} ${statement}`);
-      summary.push(`  ${labels[1]} ${style.bold(`npm run hint -- ${exercise.id} ${task.n}`)}`);
-      summary.push(`  ${labels[2]} ${style.bold(`npm run grade -- ${exercise.id}${implFlags}`)}`);
+    const current = nextStep(report, view.current ?? null)?.exercise.id ?? null;
+    const lines: string[] = [];
+    if (report.exercises.length > 1) lines.push(progressLine(report, style), "");
+    for (const exercise of report.exercises) {
+      if (exercise.id !== current) lines.push(exerciseLine(exercise, lang, style));
+      else {
+        if (lines.length > 0 && lines.at(-1) !== "") lines.push("");
+        lines.push(renderExercise(exercise, lang, style, "first"), "");
+      }
     }
+    if (lines.at(-1) === "") lines.pop();
+    blocks.push(lines.join("\n"));
   }
+  const summary: string[] = [];
+  if (view.detail === "full") {
+    const total = `${report.earned}/${report.points}`;
+    const allPassed = report.exercises.every((exercise) => exercise.status === "pass");
+    summary.push(pad(style.bold("Total"), style.bold(allPassed ? style.green(total) : total), WIDTH));
+  }
+  summary.push(...nextStepLines(report, style, catalog, implRoot, implFlags, view));
   // Any seed but the default one is shown, so that a grade with --seed fresh can be replayed.
   if (report.seed !== DEFAULT_SEED)
     summary.push(

@@ -1,16 +1,26 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
-/** One type error, as a learner reads it: where and what. */
+/** One error of the compiler, as a learner reads it: where and what. */
 export interface TypeErrorInfo {
   /** Path relative to the current directory. */
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** The compiler's message; its later lines elaborate the first. */
   readonly message: string;
+  /** The compiler's code, e.g. `TS2322`. */
+  readonly code?: string;
+  /** `syntax`: the file cannot be parsed (TS1xxx); `type`: it parses, and a type does not fit. */
+  readonly kind?: "syntax" | "type";
+  /** The source line the error points at, for a code frame. */
+  readonly source?: string;
 }
+
+/** The most errors kept per exercise folder: past a few dozen, the first ones are what to fix. */
+export const MAX_ERRORS = 50;
 
 let runs = 0;
 
@@ -43,23 +53,37 @@ export async function typecheckDirs(kitRoot: string, folders: readonly string[])
   const dirs = folders.map((dir) => resolve(dir)).filter((dir) => existsSync(dir));
   if (dirs.length === 0) return new Map();
   const first = await runTsc(kitRoot, dirs);
-  const broken = new Set([...first].filter(([, list]) => list.some((error) => error.syntax)).map(([dir]) => dir));
+  const broken = new Set([...first].filter(([, list]) => list.some((error) => error.kind === "syntax")).map(([dir]) => dir));
   const rest = dirs.filter((dir) => !broken.has(dir));
   const second = broken.size > 0 && rest.length > 0 ? await runTsc(kitRoot, rest) : first;
   const errors = new Map<string, TypeErrorInfo[]>();
   for (const dir of dirs) {
     const list = (broken.has(dir) ? first : second).get(dir);
-    if (list !== undefined)
-      errors.set(
-        dir,
-        list.map(({ syntax: _, ...error }) => error),
-      );
+    if (list !== undefined) errors.set(dir, withSource(list.slice(0, MAX_ERRORS)));
   }
   return errors;
 }
 
-async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<string, (TypeErrorInfo & { syntax: boolean })[]>> {
-  const errors = new Map<string, (TypeErrorInfo & { syntax: boolean })[]>();
+/** Each error with the line of source it points at (files read once). */
+function withSource(list: readonly TypeErrorInfo[]): TypeErrorInfo[] {
+  const files = new Map<string, readonly string[]>();
+  return list.map((error) => {
+    let lines = files.get(error.file);
+    if (lines === undefined) {
+      try {
+        lines = readFileSync(resolve(error.file), "utf8").split(/\r?\n/);
+      } catch {
+        lines = [];
+      }
+      files.set(error.file, lines);
+    }
+    const source = lines[error.line - 1];
+    return source === undefined ? error : { ...error, source };
+  });
+}
+
+async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<string, TypeErrorInfo[]>> {
+  const errors = new Map<string, TypeErrorInfo[]>();
   const configDir = join(kitRoot, ".grade");
   mkdirSync(configDir, { recursive: true });
   const configPath = join(configDir, `tsconfig.${process.pid}-${++runs}.json`);
@@ -93,7 +117,7 @@ async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<str
     child.on("error", () => done(text));
   });
   rmSync(configPath, { force: true });
-  let last: (TypeErrorInfo & { syntax: boolean })[] | null = null;
+  let last: TypeErrorInfo[] | null = null;
   for (const line of output.split(/\r?\n/)) {
     const match = tscLine.exec(line);
     if (match === null) {
@@ -112,8 +136,8 @@ async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<str
     }
     const list = errors.get(id) ?? [];
     // TS1xxx are the parser's errors.
-    const syntax = /^TS1\d{3}$/.test(code);
-    list.push({ file: relative(process.cwd(), absolute) || absolute, line: Number(row), column: Number(column), message, syntax });
+    const kind = /^TS1\d{3}$/.test(code) ? "syntax" : "type";
+    list.push({ file: relative(process.cwd(), absolute) || absolute, line: Number(row), column: Number(column), message, code, kind });
     errors.set(id, list);
     last = list;
   }

@@ -195,7 +195,7 @@ export function makeTempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `${prefix}-`));
 }
 
-const notCopied = new Set(["node_modules", ".git", ".grade", ".scratch", "coverage", ".stryker-tmp", "reports"]);
+const notCopied = new Set(["node_modules", ".git", ".grade", ".scratch", ".cache", "coverage", ".stryker-tmp", "reports"]);
 
 /** Copies the repository as a fresh clone would have it (no node_modules), optionally with a folder swapped in. */
 export function copyRepo(to: string, options: { exercisesFrom?: string } = {}): void {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { catalog } from "../catalog.ts";
 import { writeManifest } from "../checksums.ts";
+import { gradeCommand } from "../cli/commands.ts";
 import {
   copyRepo,
   type Job,
@@ -21,7 +22,7 @@ import {
 const packageScripts = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 const ci = loadWorkflow("ci.yml");
 const grade = loadWorkflow("grade.yml");
-const gradeJob = grade.workflow.jobs.grade as Job;
+const gradeJob = grade.workflow.jobs["run-autograding-tests"] as Job;
 const firstExercise = catalog[0]?.id ?? "";
 
 const temps: string[] = [];
@@ -82,17 +83,28 @@ describe("ci.yml", () => {
   it("should ask for hints the kit can print", async () => {
     const windows = ci.workflow.jobs["learner-windows"] as Job;
     const hint = windows.steps.find((step) => step.run?.startsWith("npm run hint") === true);
-    const outcome = await runStep(ci.workflow, hint!, { workspace: repoRoot, runnerTemp: tempDir("runner"), env: { LANG: "en_US.UTF-8" } });
+    // In a copy: asking for a hint records it in the kit's .grade/.
+    const workspace = tempDir("hint");
+    copyRepo(workspace);
+    linkNodeModules(workspace);
+    const outcome = await runStep(ci.workflow, hint!, { workspace, runnerTemp: tempDir("runner"), env: { LANG: "en_US.UTF-8" } });
     expect(outcome.status, outcome.stderr).toBe(0);
     expect(outcome.stdout).toContain("Task 1:");
   });
 });
 
 describe(".ci/run", () => {
-  it("should run exactly the README's commands: npm ci, then npm test", () => {
+  it("should run the README's commands, npm ci then npm test, then the tests on Node 22 and 24", () => {
     const script = readFileSync(join(repoRoot, ".ci", "run"), "utf8");
     const commands = script.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
-    expect(commands).toEqual(["set -euo pipefail", 'cd "$(dirname "$0")/.."', "npm ci", "npm test"]);
+    expect(commands).toEqual([
+      "set -euo pipefail",
+      'cd "$(dirname "$0")/.."',
+      "npm ci",
+      "npm test",
+      "npm run test:node -- 22",
+      "npm run test:node -- 24",
+    ]);
     expect(packageScripts, "package.json has no test script for npm test").toHaveProperty("test");
     for (const readme of ["README.md", "README.en.md"]) {
       const text = readFileSync(join(repoRoot, readme), "utf8");
@@ -111,15 +123,38 @@ describe.each(["README.md", "README.en.md"])("%s", (readme) => {
   });
 
   it("should document exactly the options npm run grade takes", () => {
-    const documented = [...text.matchAll(/^\| `(--[a-z]+)[^`]*` \|/gm)].map((match) => match[1]).sort();
-    const parsed = [...readFileSync(join(repoRoot, "kit", "grade.ts"), "utf8").matchAll(/case "(--[a-z]+)":/g)]
-      .map((match) => match[1])
-      .sort();
+    // The table of the section on npm run grade's options, up to the next heading.
+    const section = /^### .*`npm run grade`\n[\s\S]*?(?=^##)/m.exec(text)?.[0] ?? "";
+    const documented = [...section.matchAll(/^\| (?:`-[a-z]`, )?`(--[a-z-]+)[^`]*` \|/gm)].map((match) => match[1]).sort();
+    const parsed = [...Object.keys(gradeCommand.flags), "lang", "help"].map((name) => `--${name}`).sort();
     expect(documented).toEqual(parsed);
   });
 });
 
 describe("grade.yml", () => {
+  it("should be laid out as GitHub Classroom's autograding workflows are, which is where Classroom reads points", () => {
+    expect(grade.workflow.name).toBe("Autograding Tests");
+    expect(Object.keys(grade.workflow.jobs)).toEqual(["run-autograding-tests"]);
+    expect(gradeJob.name, "the job's name is its id").toBeUndefined();
+    expect(grade.workflow.on).toHaveProperty("push");
+    expect(grade.workflow.on).toHaveProperty("repository_dispatch");
+    expect(grade.workflow.permissions).toMatchObject({ checks: "write", actions: "read", contents: "read" });
+  });
+
+  it("should hand each runner's result to the reporter in <RUNNER ID IN CAPITALS>_RESULTS", () => {
+    const reporter = gradeJob.steps.find((step) => step.uses?.startsWith("classroom-resources/autograding-grading-reporter@") === true);
+    const runners = String(reporter?.with?.runners ?? "")
+      .split(/[\s,]/)
+      .filter(Boolean);
+    expect(runners.length).toBeGreaterThan(0);
+    for (const runner of runners) {
+      // The reporter's own check of its input: ids of letters and digits.
+      expect(runner).toMatch(/^[a-zA-Z0-9]+$/);
+      expect(reporter?.env?.[`${runner.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${runner}.outputs.result }}`);
+      expect(stepById(gradeJob, runner).run).toContain("--classroom");
+    }
+  });
+
   it("should run only in the learners' repositories, and not on Classroom's first commit", () => {
     expect(gradeJob.if).toBe("${{ !github.event.repository.is_template && github.actor != 'github-classroom[bot]' }}");
   });
@@ -238,6 +273,8 @@ describe("grade.yml", () => {
       expect(outcome.status, log).toBe(0);
       expect(outcome.outputs["exit-code"], log).toBe("1");
       expect(outcome.outputs.result, "the step's `result` output").toBeTruthy();
+      // What the reporter's environment variable will hold: far under Linux's 128 KiB for one variable.
+      expect(Buffer.byteLength(`GRADING_RESULTS=${outcome.outputs.result ?? ""}`)).toBeLessThan(64 * 1024);
       const classroom = JSON.parse(Buffer.from(outcome.outputs.result ?? "", "base64").toString("utf8")) as {
         status: string;
         max_score: number;
