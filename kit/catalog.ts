@@ -14,6 +14,13 @@ export interface CatalogTask {
   readonly n: number;
   readonly title: Text;
   readonly points: number;
+  /**
+   * The functions and methods of the exercise's file (as the stub names them) that this task's tests run. A type
+   * error inside one of them costs this task its points; one outside them all (at module level, or in a function
+   * of the learner's own) costs every task. Every function where the stub has a `TODO(task N)` is among task N's
+   * (kit/test/catalog.test.ts). Optional so that a test can build a bare task: without it, any type error costs it.
+   */
+  readonly uses?: readonly string[];
   /** Every task of the catalog has some (kit/test/catalog.test.ts); optional so that a test can build a bare task. */
   readonly hints?: readonly Text[];
 }

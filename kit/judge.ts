@@ -57,6 +57,11 @@ export interface GradedExercise {
   /** error: the tests could not run (type errors, code that does not build or load, no grader). */
   readonly status: "pass" | "fail" | "error";
   readonly typeErrors: readonly TypeErrorInfo[];
+  /**
+   * The tasks whose points the type errors withhold: the tasks that use a function with an error, or every task
+   * (with status `error`) when an error is a syntax error or lies outside the functions the tasks use.
+   */
+  readonly uncompiled: readonly number[];
   /** Why the exercise is in error, in plain words. */
   readonly error: string | null;
   readonly stops: readonly Stopped[];
@@ -157,13 +162,39 @@ function loadError(lang: Lang, tests: readonly RawTest[]): { message: string; st
   return null;
 }
 
+/**
+ * What the compiler's errors cost: null when there are none; every task when one of them is a syntax error (nothing
+ * runs) or lies outside the functions the tasks use (a type, a constant, a function of the learner's own: it may
+ * reach anything); otherwise, task by task, the functions it uses that have an error. The tests run either way (the
+ * subject strips the types); a type error withholds the points of the tasks it can affect, not of the others.
+ */
+export function uncompiledTasks(exercise: CatalogExercise, typeErrors: readonly TypeErrorInfo[]): "all" | Map<number, string[]> | null {
+  if (typeErrors.length === 0) return null;
+  const byTask = new Map<number, string[]>();
+  for (const error of typeErrors) {
+    // Only the exercise's own file names the functions the tasks use.
+    const within = error.kind !== "syntax" && basename(error.file.replaceAll("\\", "/")) === exercise.file ? error.within : undefined;
+    const users = within === undefined ? [] : exercise.tasks.filter((task) => task.uses?.includes(within) === true);
+    if (within === undefined || users.length === 0) return "all";
+    for (const task of users) byTask.set(task.n, [...new Set([...(byTask.get(task.n) ?? []), within])]);
+  }
+  return byTask.size === exercise.tasks.length ? "all" : byTask;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(lang: Lang, items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} ${lang === "es" ? "y" : "and"} ${items.at(-1)}`;
+}
+
 /** Grades one exercise from what its grader files reported. */
 export function judgeExercise(input: JudgeInput): GradedExercise {
   const { exercise, lang } = input;
   const reported = input.modules.flatMap((module) => module.tests);
   const loaded = loadError(lang, reported);
+  const uncompiled = uncompiledTasks(exercise, input.typeErrors);
   let error: string | null = null;
-  if (input.typeErrors.length > 0)
+  if (uncompiled === "all")
     error = say(lang, { es: "El código no compila (errores de tipos).", en: "The code does not compile (type errors)." });
   else if (input.modules.length === 0)
     error = say(lang, { es: `No hay corrector para ${exercise.id}.`, en: `There is no grader for ${exercise.id}.` });
@@ -196,8 +227,14 @@ export function judgeExercise(input: JudgeInput): GradedExercise {
       if (stop !== null) stops.push({ reason: stop.reason, test: want.name, task: want.task });
       let passed = false;
       let message: string;
-      if (input.typeErrors.length > 0)
-        message = say(lang, { es: "No se ejecutó: el código tiene errores de tipos.", en: "Not run: the code has type errors." });
+      const withheld = uncompiled instanceof Map ? uncompiled.get(want.task) : undefined;
+      if (uncompiled === "all")
+        message = say(lang, { es: "No cuenta: el código tiene errores de tipos.", en: "Not counted: the code has type errors." });
+      else if (withheld !== undefined)
+        message = say(lang, {
+          es: `No cuenta: esta tarea usa ${listed("es", withheld)}, que no compila${withheld.length > 1 ? "n" : ""} (errores de tipos, arriba).`,
+          en: `Not counted: this task uses ${listed("en", withheld)}, which ${withheld.length > 1 ? "do" : "does"} not compile (type errors, above).`,
+        });
       else if (loaded !== null)
         message = say(lang, { es: `No se pudo ejecutar: ${loaded.message}`, en: `Could not run: ${loaded.message}` });
       else if (test === undefined)
@@ -249,6 +286,8 @@ export function judgeExercise(input: JudgeInput): GradedExercise {
     status:
       error !== null ? "error" : earned === points && tasks.every((task) => task.tests.every((test) => test.passed)) ? "pass" : "fail",
     typeErrors: input.typeErrors,
+    uncompiled:
+      uncompiled === null ? [] : uncompiled === "all" ? exercise.tasks.map((task) => task.n) : [...uncompiled.keys()].sort((a, b) => a - b),
     error,
     stops,
     unlisted,

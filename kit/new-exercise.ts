@@ -45,6 +45,7 @@ export function scaffoldEntry(id: string, title: Text): CatalogExercise {
         n: 1,
         title: { es: "Arrancar el servidor", en: "Start the server" },
         points: 30,
+        uses: ["init", "start"],
         hints: [
           { es: "`init` recibe el valor inicial de `start`.", en: "`init` receives the initial value `start` was given." },
           { es: "El `{:ok, estado}` de Elixir es `ok(estado)`.", en: "Elixir's `{:ok, state}` is `ok(state)`." },
@@ -54,6 +55,7 @@ export function scaffoldEntry(id: string, title: Text): CatalogExercise {
         n: 2,
         title: { es: "Responder con un call", en: "Answer a call" },
         points: 35,
+        uses: ["init", "start", "handleCall", "get"],
         hints: [
           {
             es: `\`get\` espera la respuesta: es un call de \`${module}Protocol\`.`,
@@ -69,6 +71,7 @@ export function scaffoldEntry(id: string, title: Text): CatalogExercise {
         n: 3,
         title: { es: "Sumar con un cast", en: "Add with a cast" },
         points: 35,
+        uses: ["init", "start", "handleCall", "handleCast", "get", "add"],
         hints: [
           { es: "`add` no espera: es un cast.", en: "`add` does not wait: it is a cast." },
           { es: "El `{:noreply, estado}` de Elixir es `noreply(estado)`.", en: "Elixir's `{:noreply, state}` is `noreply(state)`." },
@@ -85,6 +88,8 @@ function catalogFile(entry: CatalogExercise): string {
       n: ${task.n},
       title: ${text(task.title)},
       points: ${task.points},
+      // TODO(maintainer): the functions of the file this task's tests run (a type error in one costs the task).
+      uses: [${(task.uses ?? []).map(q).join(", ")}],
       // TODO(maintainer): hints from the first nudge to the most concrete, none of them the code itself.
       hints: [
 ${(task.hints ?? []).map((hint) => `        ${text(hint)},`).join("\n")}

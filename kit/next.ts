@@ -36,7 +36,7 @@ await runCommand(nextCommand, async () => {
   }
   const { exercise, task } = next;
   lines.push(style.bold(`${exercise.title[lang]} (${exercise.id})`));
-  if (task === null) lines.push(...renderCompileErrors(exercise.typeErrors, lang, style));
+  if (task === null) lines.push(...renderCompileErrors(exercise, lang, style));
   else {
     const section = readStatement(kitRoot, exercise.id, lang).find((candidate) => candidate.n === task.n);
     lines.push(

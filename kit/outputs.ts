@@ -140,7 +140,7 @@ export function clip(text: string, maxBytes: number): string {
 
 /** What a task's entry says when it does not pass: the first failing test and its message, or why nothing ran. */
 function taskMessage(exercise: GradedExercise, task: GradedTask, lang: Lang): string {
-  if (exercise.status === "error") {
+  if (exercise.status === "error" || exercise.uncompiled.includes(task.n)) {
     const first = exercise.typeErrors[0];
     if (first !== undefined) return `${first.file}:${first.line}:${first.column}: ${compilerLine(first, lang)}`;
     return exercise.error ?? "";

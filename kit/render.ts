@@ -181,7 +181,12 @@ function countErrors(errors: readonly TypeErrorInfo[], lang: Lang): string {
 }
 
 /** Every compiler error of the exercise (up to a cap): where, what, why, and the line it points at. */
-export function renderCompileErrors(errors: readonly TypeErrorInfo[], lang: Lang, style: Style): string[] {
+export function renderCompileErrors(
+  exercise: Pick<GradedExercise, "typeErrors" | "uncompiled" | "tasks">,
+  lang: Lang,
+  style: Style,
+): string[] {
+  const errors = exercise.typeErrors;
   const lines = [
     `  ${style.red("✗")} ${lang === "es" ? `Tu código no compila: ${countErrors(errors, lang)}.` : `Your code does not compile: ${countErrors(errors, lang)}.`}`,
   ];
@@ -214,13 +219,21 @@ export function renderCompileErrors(errors: readonly TypeErrorInfo[], lang: Lang
   const more = errors.length - LISTED_ERRORS;
   if (more > 0)
     lines.push(style.dim(lang === "es" ? `    (y ${more} más: corrige primero estos)` : `    (and ${more} more: fix these first)`));
-  lines.push(
-    style.dim(
-      lang === "es"
-        ? "    Las pruebas de este ejercicio se ejecutan cuando el código compila."
-        : "    This exercise's tests run once the code compiles.",
-    ),
-  );
+  const withheld = exercise.uncompiled;
+  if (withheld.length === 0 || withheld.length >= exercise.tasks.length)
+    lines.push(
+      style.dim(lang === "es" ? "    Ninguna tarea cuenta hasta que el código compile." : "    No task counts until the code compiles."),
+    );
+  else {
+    const tasks = `${withheld.slice(0, -1).join(", ")}${withheld.length > 1 ? (lang === "es" ? " y " : " and ") : ""}${withheld.at(-1)}`;
+    lines.push(
+      style.dim(
+        lang === "es"
+          ? `    ${withheld.length > 1 ? "Las tareas" : "La tarea"} ${tasks} no ${withheld.length > 1 ? "cuentan" : "cuenta"} hasta que compile lo que usa${withheld.length > 1 ? "n" : ""}; las demás se califican.`
+          : `    ${withheld.length > 1 ? "Tasks" : "Task"} ${tasks} ${withheld.length > 1 ? "do" : "does"} not count until what ${withheld.length > 1 ? "they use" : "it uses"} compiles; the others are graded.`,
+      ),
+    );
+  }
   return lines;
 }
 
@@ -246,8 +259,9 @@ export function renderExercise(exercise: GradedExercise, lang: Lang, style: Styl
   const header = pad(style.bold(`${exercise.title[lang]} (${exercise.id})`), style.bold(`${exercise.earned}/${exercise.points}`), WIDTH);
   const lines = [header];
   const compileErrors = exercise.typeErrors.length > 0;
-  if (compileErrors) lines.push(...renderCompileErrors(exercise.typeErrors, lang, style));
-  else if (exercise.error !== null) {
+  if (compileErrors) lines.push(...renderCompileErrors(exercise, lang, style));
+  // Type errors that withhold some tasks only leave the others to run, and to fail for reasons of their own.
+  if (exercise.error !== null && (!compileErrors || exercise.uncompiled.length < exercise.tasks.length)) {
     lines.push(`  ${style.red("✗")} ${lang === "es" ? "No se pudieron ejecutar las pruebas:" : "The tests could not run:"}`);
     lines.push(indent(exercise.error, "      "));
   }
@@ -307,7 +321,11 @@ export function nextStep(report: GradeReport, from: string | null = null): { exe
   const ordered = [...report.exercises.slice(start), ...report.exercises.slice(0, start)];
   for (const exercise of ordered) {
     if (exercise.status === "pass") continue;
-    const task = exercise.status === "error" ? null : (exercise.tasks.find((candidate) => !isComplete(candidate, exercise)) ?? null);
+    // Code that does not compile comes first, even when its errors withhold only some tasks.
+    const task =
+      exercise.status === "error" || exercise.typeErrors.length > 0
+        ? null
+        : (exercise.tasks.find((candidate) => !isComplete(candidate, exercise)) ?? null);
     return { exercise, task };
   }
   return null;

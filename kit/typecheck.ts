@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { type FunctionSpan, functionAt, functionSpans } from "./functions.ts";
 
 /** One error of the compiler, as a learner reads it: where and what. */
 export interface TypeErrorInfo {
@@ -17,6 +18,8 @@ export interface TypeErrorInfo {
   readonly kind?: "syntax" | "type";
   /** The source line the error points at, for a code frame. */
   readonly source?: string;
+  /** The top-level function or method the error lies in (kit/functions.ts), when it lies in one. */
+  readonly within?: string;
 }
 
 /** The most errors kept per exercise folder: past a few dozen, the first ones are what to fix. */
@@ -64,21 +67,24 @@ export async function typecheckDirs(kitRoot: string, folders: readonly string[])
   return errors;
 }
 
-/** Each error with the line of source it points at (files read once). */
+/** Each error with the line of source it points at and the function it lies in (files read once). */
 function withSource(list: readonly TypeErrorInfo[]): TypeErrorInfo[] {
-  const files = new Map<string, readonly string[]>();
+  const files = new Map<string, { readonly lines: readonly string[]; readonly spans: readonly FunctionSpan[] }>();
   return list.map((error) => {
-    let lines = files.get(error.file);
-    if (lines === undefined) {
+    let file = files.get(error.file);
+    if (file === undefined) {
+      let text = "";
       try {
-        lines = readFileSync(resolve(error.file), "utf8").split(/\r?\n/);
+        text = readFileSync(resolve(error.file), "utf8");
       } catch {
-        lines = [];
+        // gone meanwhile: no code frame, no function
       }
-      files.set(error.file, lines);
+      file = { lines: text.split(/\r?\n/), spans: functionSpans(text) ?? [] };
+      files.set(error.file, file);
     }
-    const source = lines[error.line - 1];
-    return source === undefined ? error : { ...error, source };
+    const source = file.lines[error.line - 1];
+    const within = functionAt(file.spans, error.line);
+    return { ...error, ...(source === undefined ? {} : { source }), ...(within === null ? {} : { within }) };
   });
 }
 

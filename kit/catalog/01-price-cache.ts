@@ -9,6 +9,7 @@ export const priceCache: CatalogExercise = {
       n: 1,
       title: { es: "Arrancar el servidor", en: "Start the server" },
       points: 15,
+      uses: ["init", "start", "startLink"],
       hints: [
         {
           es: "`start` y `startLink` ya llaman a `GenServer.start` y `GenServer.startLink`: basta con que `init` funcione.",
@@ -28,6 +29,7 @@ export const priceCache: CatalogExercise = {
       n: 2,
       title: { es: "Leer y guardar precios", en: "Read and store prices" },
       points: 30,
+      uses: ["init", "handleCall", "handleCast", "start", "startLink", "get", "put"],
       hints: [
         {
           es: '`put` no necesita respuesta (un cast) y `get` sí (un call): `GenServer.cast` devuelve `"ok"` sin esperar; `GenServer.call` devuelve una promesa con la respuesta.',
@@ -47,6 +49,7 @@ export const priceCache: CatalogExercise = {
       n: 3,
       title: { es: "Un símbolo desconocido", en: "An unknown symbol" },
       points: 15,
+      uses: ["init", "handleCall", "handleCast", "start", "startLink", "get", "put"],
       hints: [
         {
           es: '¿Qué guardas como estado? Un objeto plano (`{}`) no sirve como almacén: `obj["toString"]` existe aunque nunca lo guardaras, y `"__proto__"` no se comporta como una clave normal.',
@@ -62,6 +65,7 @@ export const priceCache: CatalogExercise = {
       n: 4,
       title: { es: "Un servidor con nombre", en: "A named server" },
       points: 20,
+      uses: ["init", "handleCall", "handleCast", "start", "startLink", "get", "put"],
       hints: [
         {
           es: "El error de nombre repetido lo produce el runtime: no tienes que comprobarlo tú. Solo hay que pasar el nombre al arrancar.",
@@ -81,6 +85,7 @@ export const priceCache: CatalogExercise = {
       n: 5,
       title: { es: "El orden de los mensajes y muchos símbolos", en: "Message order and many symbols" },
       points: 20,
+      uses: ["init", "handleCall", "handleCast", "start", "startLink", "get", "put"],
       hints: [
         {
           es: "Si una secuencia falla, repítela con el comando que aparece en el mensaje y sigue los pasos a mano.",

@@ -9,6 +9,7 @@ export const priceMonitor: CatalogExercise = {
       n: 1,
       title: { es: "Arrancar y consultar el estado", en: "Start and query the state" },
       points: 15,
+      uses: ["init", "handleCall", "start", "startLink", "getState"],
       hints: [
         {
           es: "`start` y `startLink` ya pasan el símbolo a `init`: no hace falta tocarlos.",
@@ -28,6 +29,7 @@ export const priceMonitor: CatalogExercise = {
       n: 2,
       title: { es: "Un check cada 5 segundos", en: "A check every 5 seconds" },
       points: 35,
+      uses: ["init", "handleCall", "handleInfo", "start", "startLink", "getState"],
       hints: [
         {
           es: 'Es el `schedule_check()` del capítulo: `Process.send_after(self(), :check, 5000)` se escribe `Process.sendAfter(self(), { type: "check" }, CHECK_INTERVAL_MS)`.',
@@ -51,6 +53,7 @@ export const priceMonitor: CatalogExercise = {
       n: 3,
       title: { es: "Mensajes de precio", en: "Price messages" },
       points: 25,
+      uses: ["init", "handleCall", "handleInfo", "start", "startLink", "getState"],
       hints: [
         {
           es: "Es el `handle_info({:precio, precio}, state)` del capítulo: otro `case` en el `switch` sobre `message.type`.",
@@ -70,6 +73,7 @@ export const priceMonitor: CatalogExercise = {
       n: 4,
       title: { es: "Mensajes desconocidos", en: "Unknown messages" },
       points: 25,
+      uses: ["init", "handleCall", "handleInfo", "start", "startLink", "getState"],
       hints: [
         {
           es: "Es la cláusula *catch-all* del capítulo, `def handle_info(msg, state)`: el `default:` de tu `switch`.",

@@ -9,6 +9,7 @@ export const priceWorker: CatalogExercise = {
       n: 1,
       title: { es: "Un worker registrado por símbolo", en: "A worker registered per symbol" },
       points: 20,
+      uses: ["init", "handleCall", "startLink", "getPrice"],
       hints: [
         {
           es: 'Un nombre local (`GenServer.name("PriceWorker")`) no sirve: solo un proceso puede tenerlo, así que el segundo símbolo chocaría con el primero.',
@@ -28,6 +29,7 @@ export const priceWorker: CatalogExercise = {
       n: 2,
       title: { es: "Precios por símbolo", en: "Prices by symbol" },
       points: 25,
+      uses: ["init", "handleCall", "handleCast", "startLink", "getPrice", "setPrice"],
       hints: [
         {
           es: "Ni `getPrice` ni `setPrice` reciben un pid: llaman a `via(symbol)`, y el runtime busca el proceso en el Registry en cada llamada.",
@@ -47,6 +49,7 @@ export const priceWorker: CatalogExercise = {
       n: 3,
       title: { es: "Un solo worker por símbolo", en: "One worker per symbol" },
       points: 15,
+      uses: ["init", "handleCall", "handleCast", "startLink", "getPrice", "setPrice"],
       hints: [
         {
           es: 'Con `keys: "unique"`, el Registry acepta un solo proceso por clave: el runtime rechaza el segundo registro.',
@@ -62,6 +65,7 @@ export const priceWorker: CatalogExercise = {
       n: 4,
       title: { es: "El nombre de un worker caído", en: "The name of a crashed worker" },
       points: 15,
+      uses: ["init", "handleCall", "handleCast", "startLink", "getPrice", "setPrice"],
       hints: [
         {
           es: 'El Registry vigila a los procesos que registra y borra sus entradas al terminar, también si los matan con `Process.exit(pid, "kill")`.',
@@ -77,6 +81,7 @@ export const priceWorker: CatalogExercise = {
       n: 5,
       title: { es: "Bajo un DynamicSupervisor", en: "Under a DynamicSupervisor" },
       points: 25,
+      uses: ["init", "handleCall", "handleCast", "startLink", "getPrice", "setPrice", "childSpec", "startWorker"],
       hints: [
         {
           es: "No arranques el worker tú mismo en `startWorker`: entonces nadie lo vigila. Pídeselo al supervisor.",

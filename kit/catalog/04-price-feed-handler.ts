@@ -9,6 +9,7 @@ export const priceFeedHandler: CatalogExercise = {
       n: 1,
       title: { es: "Arrancar y consultar el estado", en: "Start and query the state" },
       points: 15,
+      uses: ["init", "handleCall", "startLink", "getState"],
       hints: [
         {
           es: "Es el `defp via(symbol)` del capítulo: una función `via(symbol)` que devuelve `Registry.via(FEED_REGISTRY, symbol)`, usada en todas las funciones de la API.",
@@ -28,6 +29,7 @@ export const priceFeedHandler: CatalogExercise = {
       n: 2,
       title: { es: "Suscribirse y recibir ticks", en: "Subscribe and receive ticks" },
       points: 25,
+      uses: ["init", "handleCall", "handleCast", "startLink", "updatePrice", "subscribe", "getState"],
       hints: [
         {
           es: "`self()` se evalúa en `subscribe`, que corre en el proceso que llama; dentro de `handleCall`, `self()` sería el servidor.",
@@ -47,6 +49,7 @@ export const priceFeedHandler: CatalogExercise = {
       n: 3,
       title: { es: "Suscriptores caídos", en: "Dead subscribers" },
       points: 20,
+      uses: ["init", "handleCall", "handleCast", "handleInfo", "startLink", "updatePrice", "subscribe", "getState"],
       hints: [
         {
           es: "Un mensaje a un proceso muerto se pierde sin error: por eso, sin monitor, el fallo no se ve hasta mirar la lista.",
@@ -66,6 +69,7 @@ export const priceFeedHandler: CatalogExercise = {
       n: 4,
       title: { es: "El heartbeat", en: "The heartbeat" },
       points: 25,
+      uses: ["init", "handleCall", "handleCast", "handleInfo", "startLink", "updatePrice", "subscribe", "getState"],
       hints: [
         {
           es: 'Es el `schedule_heartbeat()` del capítulo: `Process.sendAfter(self(), { type: "heartbeat" }, HEARTBEAT_INTERVAL_MS)` en `init` y de nuevo en cada heartbeat.',
@@ -85,6 +89,7 @@ export const priceFeedHandler: CatalogExercise = {
       n: 5,
       title: { es: "Eventos en cualquier orden", en: "Events in any order" },
       points: 15,
+      uses: ["init", "handleCall", "handleCast", "handleInfo", "startLink", "updatePrice", "subscribe", "getState"],
       hints: [
         {
           es: "Si una secuencia falla, repítela con el comando que aparece en el mensaje y sigue los pasos a mano.",

@@ -9,6 +9,7 @@ export const rateLimiter: CatalogExercise = {
       n: 1,
       title: { es: "Arrancar, validar y parar", en: "Start, validate and stop" },
       points: 15,
+      uses: ["init", "handleCall", "start", "startLink", "check", "inspect", "stop"],
       hints: [
         {
           es: "Un `init` que no acepta sus argumentos devuelve `stop(razón)`, el `{:stop, razón}` de Elixir: `GenServer.start` se rechaza entonces con un `StartError` que la contiene, y el proceso no queda vivo.",
@@ -32,6 +33,7 @@ export const rateLimiter: CatalogExercise = {
       n: 2,
       title: { es: "Contar dentro de la ventana", en: "Count within a window" },
       points: 20,
+      uses: ["init", "handleCall", "start", "startLink", "check", "inspect", "stop"],
       hints: [
         {
           es: "No necesitas ningún cerrojo: un GenServer atiende un mensaje a la vez, en orden de llegada.",
@@ -51,6 +53,7 @@ export const rateLimiter: CatalogExercise = {
       n: 3,
       title: { es: "El fin de la ventana", en: "The end of the window" },
       points: 20,
+      uses: ["init", "handleCall", "start", "startLink", "check", "inspect", "stop"],
       hints: [
         {
           es: "Usa `now()` de `#runtime` (lee `Date.now()`, así las pruebas controlan el tiempo).",
@@ -74,6 +77,7 @@ export const rateLimiter: CatalogExercise = {
       n: 4,
       title: { es: "Claves independientes", en: "Independent keys" },
       points: 10,
+      uses: ["init", "handleCall", "start", "startLink", "check", "inspect", "stop"],
       hints: [
         {
           es: 'Prueba tu versión con `"__proto__"`, `"constructor"` y `"toString"` como claves.',
@@ -89,6 +93,7 @@ export const rateLimiter: CatalogExercise = {
       n: 5,
       title: { es: "inspect y trackedKeys", en: "inspect and trackedKeys" },
       points: 15,
+      uses: ["init", "handleCall", "start", "startLink", "check", "inspect", "trackedKeys", "stop"],
       hints: [
         {
           es: "Si la ventana ya terminó, `inspect` devuelve `null` aunque la clave siga guardada.",
@@ -108,6 +113,7 @@ export const rateLimiter: CatalogExercise = {
       n: 6,
       title: { es: "Limpieza con handleInfo", en: "Cleanup with handleInfo" },
       points: 20,
+      uses: ["init", "handleCall", "handleInfo", "start", "startLink", "check", "inspect", "trackedKeys", "stop"],
       hints: [
         {
           es: 'Es el check periódico de `PriceMonitor` (ejercicio 02) con otro mensaje: `Process.sendAfter(self(), { type: "cleanup" }, cleanupIntervalMs)` envía **un** mensaje; vuelve a programarlo al final de cada limpieza.',

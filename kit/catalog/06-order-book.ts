@@ -9,6 +9,7 @@ export const orderBook: CatalogExercise = {
       n: 1,
       title: { es: "Un libro por símbolo", en: "One book per symbol" },
       points: 10,
+      uses: ["init", "handleCall", "startLink", "start", "callBook", "addOrder", "cancelOrder", "getTopOfBook", "getDepth"],
       hints: [
         {
           es: "Es el `via_tuple` del capítulo: registra cada libro con `Registry.via(ORDER_BOOK_REGISTRY, symbol)`. Si el nombre está tomado, `startLink` ya rechaza con `already_started`.",
@@ -28,6 +29,7 @@ export const orderBook: CatalogExercise = {
       n: 2,
       title: { es: "Agregar órdenes e ids", en: "Adding orders and ids" },
       points: 10,
+      uses: ["init", "handleCall", "startLink", "start", "callBook", "addOrder", "cancelOrder", "getTopOfBook", "getDepth"],
       hints: [
         {
           es: "Un contador de ids en el estado, que empieza en 1 y solo sube. No calcules el id a partir de cuántas órdenes hay vivas: después de una cancelación se repetiría.",
@@ -47,6 +49,7 @@ export const orderBook: CatalogExercise = {
       n: 3,
       title: { es: "El mejor bid y el mejor ask", en: "The best bid and the best ask" },
       points: 15,
+      uses: ["init", "handleCall", "startLink", "start", "callBook", "addOrder", "cancelOrder", "getTopOfBook"],
       hints: [
         {
           es: "Mantén los precios de cada lado ordenados **del mejor al peor**: los bids de mayor a menor, los asks de menor a mayor. El top of book es entonces el primer elemento, sin ordenar ni buscar nada.",
@@ -66,6 +69,7 @@ export const orderBook: CatalogExercise = {
       n: 4,
       title: { es: "La profundidad del libro", en: "The depth of the book" },
       points: 20,
+      uses: ["init", "handleCall", "startLink", "start", "callBook", "addOrder", "cancelOrder", "getTopOfBook", "getDepth"],
       hints: [
         {
           es: "Una fila por precio, no por orden: las órdenes al mismo precio se suman en un solo nivel.",
@@ -85,6 +89,7 @@ export const orderBook: CatalogExercise = {
       n: 5,
       title: { es: "Cancelar órdenes", en: "Cancelling orders" },
       points: 20,
+      uses: ["init", "handleCall", "startLink", "start", "callBook", "addOrder", "cancelOrder", "getTopOfBook", "getDepth"],
       hints: [
         {
           es: 'Busca la orden en el índice de ids; si no está, la respuesta es `"not_found"`.',
@@ -108,6 +113,7 @@ export const orderBook: CatalogExercise = {
       n: 6,
       title: { es: "Validar la entrada", en: "Validating input" },
       points: 10,
+      uses: ["init", "handleCall", "startLink", "start", "callBook", "addOrder", "cancelOrder", "getTopOfBook", "getDepth"],
       hints: [
         {
           es: "Si haces `throw` dentro de `handleCall`, el servidor se cae y pierde todas las órdenes: un error de entrada se *responde* como valor.",
@@ -127,6 +133,7 @@ export const orderBook: CatalogExercise = {
       n: 7,
       title: { es: "Escala", en: "Scale" },
       points: 15,
+      uses: ["init", "handleCall", "startLink", "start", "callBook", "addOrder", "cancelOrder", "getTopOfBook", "getDepth"],
       hints: [
         {
           es: "Ordenar los precios, o recorrer todos los niveles, en cada consulta cuesta miles de pasos con 10 000 niveles: mantén los precios **ya ordenados** y actualízalos solo cuando aparece o desaparece un nivel.",

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { catalog, resolveExercise } from "../catalog.ts";
+import { functionAt, functionSpans } from "../functions.ts";
 import { splitPoints } from "../judge.ts";
 import { parseStatement, readStatement, statementPath, syncStatement } from "../statement.ts";
 import { computeStubs, readStubs } from "../stubs.ts";
@@ -33,6 +34,37 @@ describe("catalog", () => {
       }
     }
   });
+
+  it.each(ids)(
+    "should name in each task of %s functions of the stub and the solution, every function where the stub has its TODO",
+    (id) => {
+      const exercise = catalog.find((candidate) => candidate.id === id);
+      if (exercise === undefined) throw new Error(id);
+      const stubSource = readFileSync(join(kitRoot, "exercises", id, exercise.file), "utf8");
+      const stub = functionSpans(stubSource) ?? [];
+      const solution = functionSpans(readFileSync(join(kitRoot, "solutions", id, exercise.file), "utf8")) ?? [];
+      for (const task of exercise.tasks) {
+        expect(task.uses?.length, `task ${task.n}`).toBeGreaterThan(0);
+        for (const name of task.uses ?? []) {
+          expect(
+            stub.map((fn) => fn.name),
+            `task ${task.n}: ${name} in the stub`,
+          ).toContain(name);
+          expect(
+            solution.map((fn) => fn.name),
+            `task ${task.n}: ${name} in the solution`,
+          ).toContain(name);
+        }
+      }
+      stubSource.split("\n").forEach((line, i) => {
+        const todo = /TODO\(task (\d+)\)/.exec(line);
+        const within = todo === null ? null : functionAt(stub, i + 1);
+        if (todo === null || within === null) return;
+        const task = exercise.tasks.find((candidate) => candidate.n === Number(todo[1]));
+        expect(task?.uses, `line ${i + 1}: TODO(task ${todo[1]}) in ${within}`).toContain(within);
+      });
+    },
+  );
 
   it("should name an exercise by its id, its number or its name", () => {
     expect(resolveExercise("05-rate-limiter")?.id).toBe("05-rate-limiter");

@@ -74,6 +74,7 @@ describe("the Classroom reporter's input", () => {
       earned: 0,
       status: "fail",
       typeErrors: [],
+      uncompiled: [],
       error: null,
       stops: [],
       unlisted: [],

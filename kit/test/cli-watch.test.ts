@@ -12,6 +12,7 @@ function exercise(id: string, status: GradedExercise["status"], earned = status 
     tasks: [],
     status,
     typeErrors: [],
+    uncompiled: [],
     error: null,
     stops: [],
     unlisted: [],

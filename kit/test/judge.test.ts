@@ -3,6 +3,7 @@ import type { StopInfo, TestObservation } from "#protocol";
 import type { CatalogExercise } from "../catalog.ts";
 import { judgeExercise, testCodeAt } from "../judge.ts";
 import type { RawError, RawModule, RawTest } from "../run-graders.ts";
+import type { TypeErrorInfo } from "../typecheck.ts";
 
 /** An exercise of two tasks: task 1 (40 points, tests a and b), task 2 (60 points, test c). */
 const exercise: CatalogExercise = {
@@ -10,8 +11,8 @@ const exercise: CatalogExercise = {
   title: { es: "Ejemplo", en: "Example" },
   file: "example.ts",
   tasks: [
-    { n: 1, title: { es: "Uno", en: "One" }, points: 40 },
-    { n: 2, title: { es: "Dos", en: "Two" }, points: 60 },
+    { n: 1, title: { es: "Uno", en: "One" }, points: 40, uses: ["init", "start"] },
+    { n: 2, title: { es: "Dos", en: "Two" }, points: 60, uses: ["init", "start", "handleCall"] },
   ],
 };
 const FILE = "graders/99-example/example.test.ts";
@@ -44,17 +45,25 @@ function test(
   return { name, task, state, errors, line: 1, durationMs: 1, observation: { output: [], stop: null, ...observation } };
 }
 
-function judge(tests: RawTest[], options: { typeErrors?: boolean; fileErrors?: RawError[]; modules?: RawModule[] } = {}) {
+/** A compiler error in the exercise's file, inside `within` when given. */
+const typeError = (within?: string, more: Partial<TypeErrorInfo> = {}): TypeErrorInfo => ({
+  file: "exercises/99-example/example.ts",
+  line: 3,
+  column: 5,
+  message: "Type 'string' is not assignable to type 'number'.",
+  kind: "type",
+  ...(within === undefined ? {} : { within }),
+  ...more,
+});
+
+function judge(tests: RawTest[], options: { typeErrors?: boolean | TypeErrorInfo[]; fileErrors?: RawError[]; modules?: RawModule[] } = {}) {
   const module: RawModule = { exercise: exercise.id, file: FILE, tests, errors: options.fileErrors ?? [] };
   return judgeExercise({
     exercise,
     modules: options.modules ?? [module],
     expected,
     sources: new Map([[FILE, 'it("a", () => {\n  one();\n});\n']]),
-    typeErrors:
-      options.typeErrors === true
-        ? [{ file: "example.ts", line: 3, column: 5, message: "Type 'string' is not assignable to type 'number'." }]
-        : [],
+    typeErrors: options.typeErrors === true ? [typeError()] : Array.isArray(options.typeErrors) ? options.typeErrors : [],
     lang: "en",
   });
 }
@@ -111,7 +120,52 @@ describe("judgeExercise", () => {
     expect(graded.earned).toBe(0);
     expect(graded.status).toBe("error");
     expect(graded.error).toMatch(/does not compile/);
-    expect(graded.tasks[0]?.tests[0]?.message).toMatch(/Not run: the code has type errors/);
+    expect(graded.uncompiled).toEqual([1, 2]);
+    expect(graded.tasks[0]?.tests[0]?.message).toMatch(/Not counted: the code has type errors/);
+  });
+
+  it.each([
+    { case: "at module level (a type, a constant): it may reach anything", errors: [typeError()], points: [0, 0], uncompiled: [1, 2] },
+    {
+      case: "a syntax error, even inside a function: nothing runs",
+      errors: [typeError("handleCall", { kind: "syntax" })],
+      points: [0, 0],
+      uncompiled: [1, 2],
+    },
+    { case: "in a function of the learner's own, which no task names", errors: [typeError("helper")], points: [0, 0], uncompiled: [1, 2] },
+    { case: "in a function every task uses", errors: [typeError("init")], points: [0, 0], uncompiled: [1, 2] },
+    {
+      case: "in another file, whatever its functions' names",
+      errors: [typeError("handleCall", { file: "exercises/99-example/other.ts" })],
+      points: [0, 0],
+      uncompiled: [1, 2],
+    },
+    {
+      case: "in a function only task 2 uses: task 1 keeps its points",
+      errors: [typeError("handleCall")],
+      points: [40, 0],
+      uncompiled: [2],
+    },
+    {
+      case: "two errors in it: still task 2 alone",
+      errors: [typeError("handleCall"), typeError("handleCall", { line: 9 })],
+      points: [40, 0],
+      uncompiled: [2],
+    },
+  ])("should withhold, for a type error $case, the points of the tasks it can affect", ({ errors, points, uncompiled }) => {
+    const graded = judge([pass("a", 1), pass("b", 1), pass("c", 2)], { typeErrors: errors });
+    expect(graded.tasks.map((task) => task.earned)).toEqual(points);
+    expect(graded.uncompiled).toEqual(uncompiled);
+    expect(graded.status).toBe(uncompiled.length === 2 ? "error" : "fail");
+  });
+
+  it("should say which function a withheld task uses, and grade the others as they ran", () => {
+    const graded = judge([pass("a", 1), test("b", 1, "failed", [error("check", "Expected 1, got 2")]), pass("c", 2)], {
+      typeErrors: [typeError("handleCall")],
+    });
+    expect(graded.error).toBeNull();
+    expect(graded.tasks[0]?.tests.map((t) => t.message)).toEqual(["", "Expected 1, got 2"]);
+    expect(graded.tasks[1]?.tests[0]?.message).toBe("Not counted: this task uses handleCall, which does not compile (type errors, above).");
   });
 
   it("should name the stop in plain words, mark the test as the culprit and list it", () => {

@@ -73,6 +73,15 @@ beforeAll(() => {
   lines.splice(typeErrorLine - 1, 0, `    const oops: number = "not a number";`);
   writeFileSync(file, lines.join("\n"));
   entries.push({ key: "type-error", implDir: typeErrorDir, ids: ["01-price-cache"] });
+  // The same mistake inside put, which task 1 does not use.
+  const inPutDir = join(tmp, "type-error-in-put");
+  cpSync(join(kitRoot, "solutions", "01-price-cache"), join(inPutDir, "01-price-cache"), { recursive: true });
+  const inPut = join(inPutDir, "01-price-cache", "price-cache.ts");
+  writeFileSync(
+    inPut,
+    readFileSync(inPut, "utf8").replace(/^(export function put\(.*\n)/m, (line) => `${line}  const oops: number = "not a number";\n`),
+  );
+  entries.push({ key: "type-error-in-put", implDir: inPutDir, ids: ["01-price-cache"] });
 
   for (const fixture of hostileFixtures) {
     const dir = join(tmp, `hostile--${fixture.exercise}--${fixture.name}`);
@@ -223,6 +232,21 @@ describe("type errors", () => {
     const results = exercismResults(reports["type-error"] as GradeReport);
     expect(results.status).toBe("error");
     expect(results.message).toMatch(new RegExp(`price-cache\\.ts:${typeErrorLine}:`));
+  });
+
+  it("should withhold only the tasks that use the function with a type error, and grade the others", () => {
+    const exercise = exerciseOf("type-error-in-put", "01-price-cache");
+    expect(exercise.typeErrors.map((error) => error.within)).toEqual(["put"]);
+    expect(exercise.status).toBe("fail");
+    const usingPut = (catalog.find((entry) => entry.id === "01-price-cache")?.tasks ?? []).filter((task) => task.uses?.includes("put"));
+    expect(exercise.uncompiled).toEqual(usingPut.map((task) => task.n));
+    for (const task of exercise.tasks) {
+      if (exercise.uncompiled.includes(task.n)) {
+        expect(task.earned, `task ${task.n}`).toBe(0);
+        expect(task.tests[0]?.message).toMatch(/this task uses put, which does not compile/);
+      } else expect(task.earned, `task ${task.n}`).toBe(task.points);
+    }
+    expect(exercise.earned).toBeGreaterThan(0);
   });
 });
 
