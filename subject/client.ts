@@ -254,13 +254,16 @@ export class Subject {
    * replies already on their way have been read (after this turn's I/O, hence setImmediate), the pending requests
    * fail as never answered. Summed, not in one stretch: a subject that wakes up now and then to hold its answer
    * back gets no more time than one that sleeps through.
+   *
+   * A tick counts at most two ticks' time: when this process runs late (a busy machine), the subject may have been
+   * asleep waiting for it, to read what the subject wrote; that wait is the grader's, not the subject's.
    */
   private countAsleep(now: number, cpuMs: number, sleeping: boolean): void {
     const last = this.lastSample;
     this.lastSample = { at: now, cpuMs };
     if (last === null || Number.isNaN(cpuMs) || Number.isNaN(last.cpuMs)) return;
     const elapsed = now - last.at;
-    if (sleeping && cpuMs - last.cpuMs < elapsed * ASLEEP_CPU_SHARE) this.asleepMs += elapsed;
+    if (sleeping && cpuMs - last.cpuMs < elapsed * ASLEEP_CPU_SHARE) this.asleepMs += Math.min(elapsed, 2 * TICK_MS);
     if (this.asleepMs < this.limits.idleMs || this.confirming) return;
     this.confirming = true;
     setImmediate(() => {

@@ -9,7 +9,10 @@ export interface Usage {
   /** CPU time of the whole process, every thread (Node's, V8's, the thread pool's), in ms. */
   readonly cpuMs: number;
   readonly rssMb: number;
-  /** The main thread is asleep in the kernel (waiting for an event), not running nor waiting for a CPU. */
+  /**
+   * Every thread is asleep in the kernel, waiting for an event: none running, none waiting for a CPU. A main thread
+   * that waits for the thread pool while the pool's threads wait for a CPU (a busy machine) is not asleep.
+   */
   readonly sleeping: boolean;
 }
 
@@ -25,25 +28,34 @@ export function readUsage(pid: number): Usage | null {
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const status = readFileSync(`/proc/${pid}/status`, "latin1");
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    return { cpuMs: threadsCpuMs(pid) ?? ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND, rssMb: rssKb / 1024, sleeping: fields[0] === "S" };
+    const threads = readThreads(pid);
+    return {
+      cpuMs: threads.ns > 0 ? threads.ns / 1e6 : ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND,
+      rssMb: rssKb / 1024,
+      sleeping: fields[0] === "S" && threads.allAsleep,
+    };
   } catch {
     return null;
   }
 }
 
 /**
- * The process's CPU time in nanoseconds' precision: the sum of every thread's schedstat, where the kernel keeps it
- * (elsewhere it reads 0, and /proc/<pid>/stat's utime and stime, in 10 ms ticks, are used instead). Every thread:
- * work handed to the thread pool (a hash in a loop, say) is the subject's CPU time as much as its own loop.
+ * The process's threads: their CPU time in nanoseconds' precision, the sum of every thread's schedstat, where the
+ * kernel keeps it (elsewhere it reads 0, and /proc/<pid>/stat's utime and stime, in 10 ms ticks, are used instead);
+ * and whether each is asleep (state S). Every thread: work handed to the thread pool (a hash in a loop, say) is the
+ * subject's CPU time as much as its own loop.
  */
-function threadsCpuMs(pid: number): number | null {
+function readThreads(pid: number): { readonly ns: number; readonly allAsleep: boolean } {
   let ns = 0;
+  let allAsleep = true;
   for (const thread of readdirSync(`/proc/${pid}/task`)) {
     try {
       ns += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "latin1").split(" ")[0]);
+      const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, "latin1");
+      if (stat[stat.lastIndexOf(")") + 2] !== "S") allAsleep = false;
     } catch {
       // A thread that ended between the listing and the read took its time with it: a few ms at most.
     }
   }
-  return Number.isFinite(ns) && ns > 0 ? ns / 1e6 : null;
+  return { ns: Number.isFinite(ns) ? ns : 0, allAsleep };
 }

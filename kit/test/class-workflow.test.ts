@@ -209,14 +209,15 @@ describe("the plan step", () => {
     expect(outcome.summary).toContain("5 repositories from `classroom/roster.txt` in 2 job(s)");
   });
 
-  it("should draw one fresh seed per run, a non-negative 31-bit integer", async () => {
+  it("should draw one fresh seed per run, a positive safe integer of 48 bits", async () => {
     const workspace = planWorkspace("ana-lopez/genserver-ana\n");
     const seeds = await Promise.all([runPlan(workspace), runPlan(workspace)]).then((outcomes) =>
       outcomes.map((outcome) => outcome.outputs.seed ?? ""),
     );
     for (const seed of seeds) {
       expect(seed).toMatch(/^\d+$/);
-      expect(Number(seed)).toBeLessThan(2 ** 31);
+      expect(Number(seed)).toBeGreaterThan(0);
+      expect(Number(seed)).toBeLessThan(2 ** 48);
     }
     expect(seeds[0]).not.toBe(seeds[1]);
   });

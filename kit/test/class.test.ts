@@ -192,7 +192,8 @@ describe("npm run grade -- --submissions", () => {
   it("should record the seed drawn for the out folder, the kit's identity, and summarise the class", () => {
     const grades = readGrades(out);
     expect(readFileSync(join(out, "seed"), "utf8").trim()).toBe(String(grades.seed));
-    expect(grades.seed).toBeLessThan(2 ** 31);
+    expect(grades.seed).toBeGreaterThan(0);
+    expect(grades.seed).toBeLessThan(2 ** 48);
     expect(grades.kit).toMatch(/^[0-9a-f]{64}$/);
     expect(grades.exercises).toEqual(ids);
     expect(grades.counts).toEqual({ learners: 4, graded: 4, reused: 0, ungraded: 0 });

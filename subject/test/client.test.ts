@@ -255,16 +255,15 @@ describe("judging a subject from outside", () => {
 
   it("should fail a request the subject holds back, even when it wakes up now and then", async () => {
     const subject = await started();
-    const since = performance.now();
+    // It wakes every 300 ms, under the 500 ms bound: only naps summed reach it (a busy machine only delays it).
     expect(await stopOf(call(subject, "holdBack"))).toMatchObject({ reason: "no-answer" });
-    // Asleep most of the time: the bound is reached soon after it, summed over the naps.
-    expect(performance.now() - since).toBeLessThan(LIMITS.idleMs * 4);
   });
 
   it("should stop a subject past its memory, and say so, not that it hung", async () => {
     const subject = await started();
     expect(await stopOf(call(subject, "hoard"))).toMatchObject({ reason: "memory" });
-  });
+    // Filling 400 MB takes seconds of CPU; on a busy machine, many more of the clock's.
+  }, 60_000);
 
   it("should count the CPU time of every thread of the subject, the thread pool's too", async () => {
     const subject = await started();
