@@ -2,6 +2,67 @@ import type { Fixture } from "#protocol";
 
 const file = "rate-limiter.ts";
 
+/** The solution's check, inspect and cleanup, as one span: the sliding-window fixture replaces them whole. */
+const SOLUTION_CHECK_TO_CLEANUP = `  check(key: string, at: number): CheckResult {
+    const window = this.windows.get(key);
+    // The first request of a key, or the first one after its window ended, opens a new window.
+    if (window === undefined || hasEnded(window, this.windowMs, at)) {
+      this.windows.set(key, { start: at, count: 1 });
+      return "ok";
+    }
+    // Updating the window in place keeps each check O(1).
+    if (window.count < this.limit) {
+      window.count += 1;
+      return "ok";
+    }
+    // A rejected request neither counts nor moves the window.
+    return "rate_limited";
+  }
+
+  /** The window of \`key\` open at \`at\`, or null. */
+  inspect(key: string, at: number): WindowInfo | null {
+    const open = this.windows.get(key);
+    // A window that has ended but is not cleaned up yet is as good as gone.
+    if (open === undefined || hasEnded(open, this.windowMs, at)) return null;
+    return { count: open.count, remaining: this.limit - open.count, resetInMs: open.start + this.windowMs - at };
+  }
+
+  /** Forgets the windows that have ended at \`at\`; no check result changes. */
+  cleanup(at: number): void {
+    // Deleting while iterating a Map is safe.
+    for (const [key, window] of this.windows) {
+      if (hasEnded(window, this.windowMs, at)) this.windows.delete(key);
+    }
+  }`;
+
+/** A sliding window log, as a learner who knows that design would write it. */
+const SLIDING_LOG = `  // Each key keeps the times of its accepted requests in the last windowMs.
+  private readonly logs = new Map<string, number[]>();
+
+  private recent(key: string, at: number): number[] {
+    return (this.logs.get(key) ?? []).filter((time) => time > at - this.windowMs);
+  }
+
+  check(key: string, at: number): CheckResult {
+    const log = this.recent(key, at);
+    this.logs.set(key, log);
+    if (log.length >= this.limit) return "rate_limited";
+    log.push(at);
+    return "ok";
+  }
+
+  inspect(key: string, at: number): WindowInfo | null {
+    const log = this.recent(key, at);
+    if (log.length === 0) return null;
+    return { count: log.length, remaining: this.limit - log.length, resetInMs: (log[0] as number) + this.windowMs - at };
+  }
+
+  cleanup(at: number): void {
+    for (const [key, log] of this.logs) {
+      if (log.every((time) => time <= at - this.windowMs)) this.logs.delete(key);
+    }
+  }`;
+
 /** Known-wrong rate limiters: each must lose points on the tasks in `breaks`. */
 export const fixtures: readonly Fixture[] = [
   {
@@ -205,6 +266,209 @@ export const fixtures: readonly Fixture[] = [
           "}",
           "",
         ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "sliding-window-log",
+    breaks: [3],
+    why: {
+      es: "Una ventana deslizante (un registro de las horas de cada petición) en vez de la ventana fija que abre la primera petición.",
+      en: "A sliding window (a log of each request's time) instead of the fixed window opened by the first request.",
+    },
+    file,
+    patch: [
+      [SOLUTION_CHECK_TO_CLEANUP, SLIDING_LOG],
+      ["    return this.windows.size;", "    return this.logs.size;"],
+      [
+        '  // A Map, not a plain object: any string is a key, "__proto__" and "constructor" included.\n  private readonly windows = new Map<string, Window>();\n',
+        "",
+      ],
+    ],
+  },
+  {
+    name: "window-restarts-on-each-accepted-request",
+    breaks: [3],
+    why: {
+      es: "Cada petición aceptada vuelve a empezar la ventana en ese instante.",
+      en: "Every accepted request restarts the window at that instant.",
+    },
+    file,
+    patch: [
+      ["  readonly start: number;\n  count: number;", "  start: number;\n  count: number;"],
+      ['      window.count += 1;\n      return "ok";', '      window.count += 1;\n      window.start = at;\n      return "ok";'],
+    ],
+  },
+  {
+    name: "rejected-requests-counted",
+    breaks: [5],
+    why: {
+      es: "Suma uno a count antes de comparar, también en las peticiones rechazadas: count pasa de limit.",
+      en: "Adds one to count before comparing, rejected requests too: count goes past limit.",
+    },
+    file,
+    patch: [
+      [
+        '    if (window.count < this.limit) {\n      window.count += 1;\n      return "ok";\n    }',
+        '    window.count += 1;\n    if (window.count <= this.limit) return "ok";',
+      ],
+    ],
+  },
+  {
+    name: "inspect-creates-window",
+    breaks: [5],
+    why: {
+      es: "inspect crea la ventana de una clave que no la tenía (un get-or-create compartido con check).",
+      en: "inspect creates the window of a key that had none (a get-or-create shared with check).",
+    },
+    file,
+    patch: [
+      [
+        "    const open = this.windows.get(key);\n    // A window that has ended but is not cleaned up yet is as good as gone.\n    if (open === undefined || hasEnded(open, this.windowMs, at)) return null;",
+        "    let open = this.windows.get(key);\n    if (open === undefined) {\n      open = { start: at, count: 0 };\n      this.windows.set(key, open);\n    }\n    if (hasEnded(open, this.windowMs, at)) return null;",
+      ],
+    ],
+  },
+  {
+    name: "sweep-on-every-check",
+    breaks: [5],
+    why: {
+      es: "check borra todas las ventanas terminadas en cada petición: trackedKeys baja sin limpieza y cada check cuesta O(n).",
+      en: "check deletes every ended window on each request: trackedKeys drops without a cleanup and each check costs O(n).",
+    },
+    file,
+    patch: [
+      [
+        "    const window = this.windows.get(key);\n    // The first request",
+        "    this.cleanup(at);\n    const window = this.windows.get(key);\n    // The first request",
+      ],
+    ],
+  },
+  {
+    name: "cleanup-stops-at-first-open-window",
+    breaks: [6],
+    why: {
+      es: "La limpieza para en la primera ventana abierta, suponiendo que el Map está en el orden en que se abrieron: una clave reabierta conserva su sitio.",
+      en: "Cleanup stops at the first open window, assuming the Map is in the order windows opened: a reopened key keeps its place.",
+    },
+    file,
+    patch: [
+      [
+        "      if (hasEnded(window, this.windowMs, at)) this.windows.delete(key);",
+        "      // Windows are in the order they opened: the first open one means the rest are open too.\n      if (!hasEnded(window, this.windowMs, at)) break;\n      this.windows.delete(key);",
+      ],
+    ],
+  },
+  {
+    name: "cleanup-scheduled-twice",
+    breaks: [6],
+    why: {
+      es: "handleInfo programa la limpieza dos veces: los timers se duplican en cada limpieza.",
+      en: "handleInfo schedules the cleanup twice: the timers double at every cleanup.",
+    },
+    file,
+    patch: [
+      ["        state.windows.cleanup(now());", "        state.windows.cleanup(now());\n        scheduleCleanup(state.cleanupIntervalMs);"],
+    ],
+    // 2^n cleanups by the n-th interval: the test of many intervals in a row stops it as a hang.
+    hangs: true,
+  },
+  {
+    name: "zero-cleanup-interval-unchecked",
+    breaks: [1],
+    why: {
+      es: "Valida cleanupIntervalMs solo si es truthy: 0 pasa y la limpieza se programa cada 0 ms.",
+      en: "Validates cleanupIntervalMs only when truthy: 0 gets through and the cleanup runs every 0 ms.",
+    },
+    file,
+    patch: [
+      ['if (option === "cleanupIntervalMs" && value === undefined) continue;', 'if (option === "cleanupIntervalMs" && !value) continue;'],
+    ],
+  },
+  {
+    name: "missing-options-accepted",
+    breaks: [1],
+    why: {
+      es: "Salta la validación de toda opción que falta: start({ windowMs }) arranca sin limit.",
+      en: "Skips validating any missing option: start({ windowMs }) starts with no limit.",
+    },
+    file,
+    patch: [['if (option === "cleanupIntervalMs" && value === undefined) continue;', "if (value === undefined) continue;"]],
+  },
+  {
+    name: "empty-string-key-rejected",
+    breaks: [4],
+    why: {
+      es: 'Rechaza la clave "" con if (!key): la cadena vacía es un string como cualquier otro.',
+      en: 'Rejects the key "" with if (!key): the empty string is a string like any other.',
+    },
+    file,
+    patch: [['return typeof key === "string" ? null :', 'return key && typeof key === "string" ? null :']],
+  },
+  {
+    name: "cleanup-default-one-minute",
+    breaks: [6],
+    why: {
+      es: "Sin cleanupIntervalMs limpia cada 60 s en vez de cada windowMs.",
+      en: "Without cleanupIntervalMs it cleans every 60 s instead of every windowMs.",
+    },
+    file,
+    patch: [["options.cleanupIntervalMs ?? options.windowMs", "options.cleanupIntervalMs ?? 60_000"]],
+  },
+  {
+    name: "reset-in-as-an-instant",
+    breaks: [5],
+    why: {
+      es: "resetInMs da el instante en que termina la ventana (t0 + windowMs), no cuánto falta.",
+      en: "resetInMs gives the instant the window ends (t0 + windowMs), not how long is left.",
+    },
+    file,
+    patch: [["resetInMs: open.start + this.windowMs - at", "resetInMs: open.start + this.windowMs"]],
+  },
+  {
+    name: "inspect-key-not-validated",
+    breaks: [1],
+    why: {
+      es: "Solo check valida la clave; inspect manda cualquier cosa al servidor.",
+      en: "Only check validates the key; inspect sends anything to the server.",
+    },
+    file,
+    patch: [
+      [
+        '  const error = badKey("RateLimiter.inspect", key);\n  return error === null ? GenServer.call(limiter, { type: "inspect", key }) : Promise.reject(error);',
+        '  return GenServer.call(limiter, { type: "inspect", key });',
+      ],
+    ],
+  },
+  {
+    name: "cleanup-by-interval-age",
+    breaks: [6],
+    why: {
+      es: "La limpieza borra las ventanas más viejas que cleanupIntervalMs en lugar de las que terminaron (windowMs).",
+      en: "Cleanup deletes windows older than cleanupIntervalMs instead of those that ended (windowMs).",
+    },
+    file,
+    patch: [
+      ["  cleanup(at: number): void {", "  cleanup(at: number, maxAge: number): void {"],
+      [
+        "      if (hasEnded(window, this.windowMs, at)) this.windows.delete(key);",
+        "      if (at - window.start >= maxAge) this.windows.delete(key);",
+      ],
+      ["        state.windows.cleanup(now());", "        state.windows.cleanup(now(), state.cleanupIntervalMs);"],
+    ],
+  },
+  {
+    name: "cleanup-capped-per-pass",
+    breaks: [6],
+    why: {
+      es: "Cada limpieza borra como mucho 1000 claves, para no bloquear el servidor: las demás esperan a la siguiente.",
+      en: "Each cleanup deletes at most 1000 keys, so as not to block the server: the rest wait for the next one.",
+    },
+    file,
+    patch: [
+      [
+        "    for (const [key, window] of this.windows) {\n      if (hasEnded(window, this.windowMs, at)) this.windows.delete(key);\n    }",
+        "    let removed = 0;\n    for (const [key, window] of this.windows) {\n      if (removed === 1_000) break;\n      if (hasEnded(window, this.windowMs, at)) {\n        this.windows.delete(key);\n        removed += 1;\n      }\n    }",
       ],
     ],
   },

@@ -61,6 +61,12 @@ export class LimiterModel {
     return this.windows.size;
   }
 
+  /** The window `key` has now, open or ended, or null when the limiter stores none: to explain a failing step. */
+  windowOf(key: string): { readonly start: number; readonly count: number; readonly open: boolean } | null {
+    const window = this.windows.get(key);
+    return window === undefined ? null : { start: window.start, count: window.count, open: !this.ended(window) };
+  }
+
   /** Moves time forward, running every cleanup that falls due on the way, at its own instant. */
   advance(ms: number): void {
     const target = this.now + ms;
