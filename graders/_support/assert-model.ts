@@ -41,9 +41,19 @@ export async function assertModel<Model extends object, Real>(options: {
   readonly commands: readonly fc.Arbitrary<fc.AsyncCommand<Model, Real, boolean>>[];
   readonly numRuns?: number;
   readonly maxCommands?: number;
+  /**
+   * How long the sequences are, up to maxCommands (fast-check's `size`). Unset, fast-check's default gives a median
+   * of 5 commands and never more than 10, whatever maxCommands says: too short for bugs that need a few steps in a
+   * row (empty a level, then add at its price again); "max" spreads them over 0 to maxCommands, median half of it.
+   */
+  readonly size?: fc.SizeForArbitrary;
 }): Promise<void> {
   const seed = runSeed();
-  const property = fc.asyncProperty(fc.commands([...options.commands], { maxCommands: options.maxCommands ?? 30 }), async (commands) => {
+  const sequences = fc.commands([...options.commands], {
+    maxCommands: options.maxCommands ?? 30,
+    ...(options.size === undefined ? {} : { size: options.size }),
+  });
+  const property = fc.asyncProperty(sequences, async (commands) => {
     const { model, real, cleanup } = await options.setup();
     try {
       await fc.asyncModelRun(() => ({ model, real }), commands);
