@@ -152,7 +152,12 @@ export const fixtures: readonly Fixture[] = [
       en: "The id is the number of live orders + 1: after a cancel, an id comes back.",
     },
     file,
-    patch: [["const id = this.nextId++;", "const id = this.orders.size + 1;"]],
+    patch: [
+      [
+        "const id = this.nextId++;",
+        "const id = [...this.bids.levels.values(), ...this.asks.levels.values()].reduce((live, level) => live + level.orders, 0) + 1;",
+      ],
+    ],
   },
   {
     name: "books-share-state",
