@@ -152,7 +152,12 @@ export const fixtures: readonly Fixture[] = [
       en: "The id is the number of live orders + 1: after a cancel, an id comes back.",
     },
     file,
-    patch: [["const id = this.nextId++;", "const id = this.orders.size + 1;"]],
+    patch: [
+      [
+        "const id = this.nextId++;",
+        "const id = [...this.bids.levels.values(), ...this.asks.levels.values()].reduce((live, level) => live + level.orders, 0) + 1;",
+      ],
+    ],
   },
   {
     name: "books-share-state",
@@ -242,6 +247,215 @@ export const fixtures: readonly Fixture[] = [
     patch: [
       ["side.prices.splice(searchPrice(side, price), 0, price);", "side.prices.push(price);\n  side.prices.sort(side.compare);"],
       ["side.prices.splice(searchPrice(side, price), 1);", "side.prices.splice(side.prices.indexOf(price), 1);"],
+    ],
+  },
+  // Mistakes written before the grader was reworked for issue 14 (held out: the grader was not built from them).
+  {
+    name: "emptied-level-kept-in-map",
+    breaks: [5],
+    why: {
+      es: "Cancelar la última orden de un nivel quita su precio de la lista ordenada pero deja el nivel en el Map: una orden nueva a ese precio suma a un nivel que ya no se lista.",
+      en: "Cancelling a level's last order takes its price out of the sorted list but leaves the level in the Map: a new order at that price adds to a level that is no longer listed.",
+    },
+    file,
+    patch: [["  side.levels.delete(price);\n", ""]],
+  },
+  {
+    name: "splice-without-count",
+    breaks: [5],
+    why: {
+      es: "Para quitar un precio vacío se llama a splice(i) sin el 1: se van también todos los precios peores.",
+      en: "An emptied price is removed with splice(i), without the 1: every worse price goes with it.",
+    },
+    file,
+    patch: [["side.prices.splice(searchPrice(side, price), 1);", "side.prices.splice(searchPrice(side, price));"]],
+  },
+  {
+    name: "ids-restart-when-book-empties",
+    breaks: [5],
+    why: {
+      es: "Cuando se cancela la última orden del libro, el libro vuelve a empezar y el contador de ids vuelve a 1.",
+      en: "When the book's last order is cancelled, the book starts over and the id counter goes back to 1.",
+    },
+    file,
+    patch: [
+      [
+        '    this.orders.delete(id);\n    return "ok";',
+        '    this.orders.delete(id);\n    if (this.bids.prices.length === 0 && this.asks.prices.length === 0) this.nextId = 1;\n    return "ok";',
+      ],
+    ],
+  },
+  {
+    name: "one-level-map-for-both-sides",
+    breaks: [3, 4],
+    why: {
+      es: "Un solo Map de precio a nivel para los dos lados: un bid y un ask al mismo precio se suman en un nivel.",
+      en: "One Map from price to level for both sides: a bid and an ask at the same price are summed into one level.",
+    },
+    file,
+    patch: [
+      [
+        "private readonly asks = newSide(lowestFirst);",
+        "private readonly asks: BookSide = { ...newSide(lowestFirst), levels: this.bids.levels };",
+      ],
+    ],
+  },
+  {
+    name: "cancel-finds-side-by-price",
+    breaks: [5],
+    why: {
+      es: "Al cancelar, el lado de la orden se busca por su precio (primero entre los bids): con un bid y un ask al mismo precio, se descuenta del lado equivocado.",
+      en: "On cancel, the order's side is looked up by its price (bids first): with a bid and an ask at the same price, the wrong side is reduced.",
+    },
+    file,
+    patch: [
+      [
+        "removeFromSide(side, this.orders.priceOf(id), this.orders.qtyOf(id));",
+        "const price = this.orders.priceOf(id);\n    removeFromSide(this.bids.levels.has(price) ? this.bids : side, price, this.orders.qtyOf(id));",
+      ],
+    ],
+  },
+  {
+    name: "depth-capped-at-50",
+    breaks: [4],
+    why: {
+      es: "getDepth devuelve como mucho 50 niveles por lado, como el límite de la API de un exchange, aunque pidan más.",
+      en: "getDepth returns at most 50 levels a side, like an exchange API's limit, even when more are asked for.",
+    },
+    file,
+    patch: [["const end = Math.min(count, prices.length);", "const end = Math.min(count, prices.length, 50);"]],
+  },
+  {
+    name: "cancel-throws-on-bad-id",
+    breaks: [6],
+    why: {
+      es: "cancel_order valida el id con un throw dentro de handleCall: un id que no es entero hace caer el libro y se pierden todas las órdenes.",
+      en: "cancel_order validates the id with a throw inside handleCall: an id that is not an integer crashes the book and every order is lost.",
+    },
+    file,
+    patch: [
+      [
+        'cancel(id: number): "ok" | "not_found" {',
+        'cancel(id: number): "ok" | "not_found" {\n    if (!Number.isSafeInteger(id)) throw new TypeError(`invalid order id: ${String(id)}`);',
+      ],
+    ],
+  },
+  {
+    name: "start-links",
+    breaks: [1],
+    why: {
+      es: "start usa GenServer.startLink (copiado de startLink): el libro queda enlazado a quien lo arrancó y muere con él.",
+      en: "start uses GenServer.startLink (copied from startLink): the book is linked to whoever started it and dies with it.",
+    },
+    file,
+    patch: [
+      [
+        "return GenServer.start(OrderBook, symbol, { name: via(symbol) });",
+        "return GenServer.startLink(OrderBook, symbol, { name: via(symbol) });",
+      ],
+    ],
+  },
+  {
+    name: "startlink-does-not-link",
+    breaks: [1],
+    why: {
+      es: "startLink usa GenServer.start: el libro no queda enlazado a quien lo arrancó y sigue vivo cuando ese proceso cae.",
+      en: "startLink uses GenServer.start: the book is not linked to whoever started it and stays alive when that process fails.",
+    },
+    file,
+    patch: [
+      [
+        "return GenServer.startLink(OrderBook, symbol, { name: via(symbol) });",
+        "return GenServer.start(OrderBook, symbol, { name: via(symbol) });",
+      ],
+    ],
+  },
+  {
+    name: "price-zero-accepted",
+    breaks: [6],
+    why: {
+      es: "El precio se valida con price >= 0: una orden a precio 0 se acepta.",
+      en: "The price is validated with price >= 0: an order at price 0 is accepted.",
+    },
+    file,
+    patch: [
+      [
+        'if (!isPositiveInteger(price)) return { error: "invalid_price" };',
+        'if (!Number.isSafeInteger(price) || price < 0) return { error: "invalid_price" };',
+      ],
+    ],
+  },
+  {
+    name: "ids-shared-between-books",
+    breaks: [1],
+    why: {
+      es: "El contador de ids está fuera del estado, a nivel de módulo: todos los libros comparten la numeración.",
+      en: "The id counter lives outside the state, at module level: every book shares one numbering.",
+    },
+    file,
+    patch: [
+      ["const id = this.nextId++;", "const id = sharedNextId++;"],
+      ["const highestFirst =", "let sharedNextId = 1;\n\nconst highestFirst ="],
+    ],
+  },
+  {
+    name: "cancel-keeps-qty",
+    breaks: [5],
+    why: {
+      es: "Cancelar resta una orden del nivel pero no su cantidad.",
+      en: "Cancelling takes one order off the level but not its quantity.",
+    },
+    file,
+    patch: [["  level.qty -= qty;\n", ""]],
+  },
+  {
+    name: "cancel-coerces-the-id",
+    breaks: [6],
+    why: {
+      es: 'El id se convierte con Number(id) antes de buscarlo: cancelOrder(symbol, "3") cancela la orden 3, cuando "3" no es un id.',
+      en: 'The id is converted with Number(id) before the lookup: cancelOrder(symbol, "3") cancels order 3, when "3" is not an id.',
+    },
+    file,
+    patch: [['cancel(id: number): "ok" | "not_found" {', 'cancel(raw: number): "ok" | "not_found" {\n    const id = Number(raw);']],
+  },
+  {
+    name: "binary-search-misses-the-end",
+    breaks: [3, 4],
+    why: {
+      es: "La búsqueda binaria empieza con high = length - 1: un precio peor que todos se inserta antes del último.",
+      en: "The binary search starts with high = length - 1: a price worse than all the others is inserted before the last one.",
+    },
+    file,
+    patch: [["let high = side.prices.length;", "let high = Math.max(0, side.prices.length - 1);"]],
+  },
+  {
+    name: "integer-check-with-modulo",
+    breaks: [6],
+    why: {
+      es: 'Los enteros se validan con x > 0 && x % 1 === 0: el texto "100" pasa, y una cantidad "1" se concatena en vez de sumarse.',
+      en: 'Integers are validated with x > 0 && x % 1 === 0: the string "100" passes, and a quantity "1" is concatenated instead of added.',
+    },
+    file,
+    patch: [
+      [
+        "return Number.isSafeInteger(value) && (value as number) > 0;",
+        "return (value as number) > 0 && (value as number) % 1 === 0 && (value as number) <= Number.MAX_SAFE_INTEGER;",
+      ],
+    ],
+  },
+  {
+    name: "integer-check-with-bitwise-or",
+    breaks: [6],
+    why: {
+      es: "Los enteros se validan con (x | 0) === x, que corta a 32 bits: un precio o una cantidad válidos por encima de 2 ** 31 se rechazan.",
+      en: "Integers are validated with (x | 0) === x, which truncates to 32 bits: a valid price or quantity above 2 ** 31 is rejected.",
+    },
+    file,
+    patch: [
+      [
+        "return Number.isSafeInteger(value) && (value as number) > 0;",
+        'return typeof value === "number" && (value | 0) === value && value > 0;',
+      ],
     ],
   },
 ];

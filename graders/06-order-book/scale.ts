@@ -16,7 +16,19 @@
  * - absolute: on the large book, at most ABSOLUTE_BOUND times the yardstick, so that a book cannot pass the growth
  *   bound by making small books as slow as large ones.
  */
-import { assertEqual, examples, fail, gradingSeed, type Remote, seededRandom, subject, type Text, t, type Yardstick } from "#grading";
+import {
+  assertAnswer,
+  assertEqual,
+  examples,
+  fail,
+  gradingSeed,
+  type Remote,
+  seededRandom,
+  subject,
+  type Text,
+  t,
+  type Yardstick,
+} from "#grading";
 import type * as Impl from "#impl/06-order-book/order-book.ts";
 import type { ModelSide } from "./model.ts";
 import { ReferenceBook } from "./reference-book.ts";
@@ -135,10 +147,12 @@ async function runBatch(
   });
   const settled = await Promise.allSettled(answers);
   const when = t({ es: `prueba de escala, ${book.levels} niveles por lado`, en: `scale test, ${book.levels} levels a side` });
-  settled.forEach((answer, i) => {
-    if (answer.status === "rejected") throw answer.reason;
-    assertEqual(answer.value, expected[i], { call: `${callText(book.symbol, ops[i] as Op)} // ${when}`, note: modelNote });
-  });
+  for (const [i, answer] of settled.entries()) {
+    const check = { call: `${callText(book.symbol, ops[i] as Op)} // ${when}`, note: modelNote };
+    // A call that threw still reads as a Call/Expected/Got block, with where the implementation threw.
+    if (answer.status === "rejected") await assertAnswer(Promise.reject(answer.reason), expected[i], check);
+    else assertEqual(answer.value, expected[i], check);
+  }
   return cpuMs / ops.length;
 }
 

@@ -42,8 +42,9 @@ export async function assertModel<Model extends object, Real>(options: {
   readonly numRuns?: number;
   readonly maxCommands?: number;
   /**
-   * fast-check's size for the sequences. By default ("small") a sequence has at most 10 commands, 4 or 5 for
-   * half the runs, whatever `maxCommands` says; "medium" spreads them over 0 to `maxCommands`.
+   * How long the sequences are, up to maxCommands (fast-check's `size`). Unset, fast-check's default gives a median
+   * of 5 commands and never more than 10, whatever maxCommands says: too short for bugs that need a few steps in a
+   * row (empty a level, then add at its price again); "max" spreads them over 0 to maxCommands, median half of it.
    */
   readonly size?: fc.SizeForArbitrary;
 }): Promise<void> {

@@ -51,9 +51,6 @@ interface BookSide {
 /** Ids per page of the order index. */
 const PAGE = 1024;
 
-/** Emptied pages kept for reuse. */
-const SPARE_PAGES = 4;
-
 /** Numbers kept per order in a page: its side (0 marks a free slot, 1 a bid, 2 an ask), price and quantity. */
 const FIELDS = 3;
 const SIDE = 0;
@@ -69,15 +66,12 @@ class OrderPage {
 /**
  * Resting orders by id. Ids are consecutive, so the index is pages of numbers: no hashing, and no object per
  * resting order for the garbage collector to trace (a Map of 300 k orders cost the book half its time).
- * A page is dropped once its last order is gone.
+ * A page is dropped once its last order is gone, so the index holds the pages of resting orders only.
  */
 class OrderIndex {
   private readonly pages: (OrderPage | undefined)[] = [];
-  private readonly spare: OrderPage[] = [];
   private readonly bids: BookSide;
   private readonly asks: BookSide;
-  /** Orders resting now. */
-  size = 0;
 
   constructor(bids: BookSide, asks: BookSide) {
     this.bids = bids;
@@ -107,7 +101,7 @@ class OrderIndex {
     const index = Math.floor(id / PAGE);
     let page = this.pages[index];
     if (page === undefined) {
-      page = this.spare.pop() ?? new OrderPage();
+      page = new OrderPage();
       this.pages[index] = page;
     }
     const at = OrderIndex.at(id);
@@ -115,7 +109,6 @@ class OrderIndex {
     page.cells[at + PRICE] = price;
     page.cells[at + QTY] = qty;
     page.live++;
-    this.size++;
   }
 
   delete(id: number): void {
@@ -125,12 +118,7 @@ class OrderIndex {
     if (page === undefined || !(page.cells[at + SIDE] as number)) return;
     page.cells[at + SIDE] = 0;
     page.live--;
-    this.size--;
-    if (page.live === 0) {
-      this.pages[index] = undefined;
-      // Every slot's side is 0 again: kept for the next page, it spares the allocator and the collector.
-      if (this.spare.length < SPARE_PAGES) this.spare.push(page);
-    }
+    if (page.live === 0) this.pages[index] = undefined;
   }
 }
 
@@ -227,6 +215,8 @@ export class Book {
   }
 
   cancel(id: number): "ok" | "not_found" {
+    // Ids are positive integers: anything else ("3", 1.5, null) names no order, and must not be read as one.
+    if (!isPositiveInteger(id)) return "not_found";
     const side = this.orders.sideOf(id);
     if (side === undefined) return "not_found";
     removeFromSide(side, this.orders.priceOf(id), this.orders.qtyOf(id));
