@@ -59,6 +59,7 @@ export const OrderBook: GenServerModule<OrderBookProtocol, string, Book> = {
         // TODO(task 2): give the order the next id and add it to its price level
         throw new Error("TODO(task 2)");
       case "cancel_order":
+        // TODO(task 6): answer "not_found" for an id that is not a positive integer
         // TODO(task 5): remove the order from its level and from the id index, or answer "not_found"
         throw new Error("TODO(task 5)");
       case "top_of_book":

@@ -23,6 +23,10 @@ export const priceCache: CatalogExercise = {
           es: "El estado inicial es el `%{}` del capítulo: un `Map` vacío. Puedes ver el estado de un servidor con `await Sys.getState(pid)`.",
           en: "The initial state is the chapter's `%{}`: an empty `Map`. You can see a server's state with `await Sys.getState(pid)`.",
         },
+        {
+          es: "Si cambias `start` o `startLink` (tarea 4), que `startLink` siga llamando a `GenServer.startLink` y `start` a `GenServer.start`: el enlace es la diferencia entre los dos.",
+          en: "If you change `start` or `startLink` (task 4), keep `startLink` calling `GenServer.startLink` and `start` calling `GenServer.start`: the link is the difference between them.",
+        },
       ],
     },
     {
@@ -43,6 +47,14 @@ export const priceCache: CatalogExercise = {
           es: "`{:reply, respuesta, estado}` es `reply(respuesta, estado)` y `{:noreply, estado}` es `noreply(estado)`. La respuesta de un get es lo que el `Map` guarda para ese símbolo.",
           en: "`{:reply, answer, state}` is `reply(answer, state)` and `{:noreply, state}` is `noreply(state)`. A get's answer is what the `Map` holds for that symbol.",
         },
+        {
+          es: "`if (!price)` o `price || …` toman el `0` por «sin precio»: compara con `undefined` si necesitas distinguirlo.",
+          en: "`if (!price)` or `price || …` take `0` for “no price”: compare with `undefined` if you need to tell them apart.",
+        },
+        {
+          es: "Guarda los precios en el estado que devuelve `init`, no en una variable del módulo: esa la comparten todos los servidores.",
+          en: "Keep the prices in the state `init` returns, not in a variable of the module: that one is shared by every server.",
+        },
       ],
     },
     {
@@ -58,6 +70,10 @@ export const priceCache: CatalogExercise = {
         {
           es: "`Map.prototype.get` ya devuelve `undefined` para una clave que no existe, como el `Map.get(state, symbol)` de Elixir: no lo conviertas en `null` ni en `0`.",
           en: "`Map.prototype.get` already returns `undefined` for a missing key, like Elixir's `Map.get(state, symbol)`: do not turn it into `null` or `0`.",
+        },
+        {
+          es: "No transformes el símbolo (`toUpperCase`, `trim`…): cambia qué símbolo es, y con un símbolo que no es texto lanza un error que tumba el servidor y pierde todos los precios.",
+          en: "Do not transform the symbol (`toUpperCase`, `trim`…): it changes which symbol it is, and on a symbol that is not text it throws an error that crashes the server and loses every price.",
         },
       ],
     },
@@ -92,8 +108,8 @@ export const priceCache: CatalogExercise = {
           en: "If a sequence fails, replay it with the command in the message and follow the steps by hand.",
         },
         {
-          es: "Cada símbolo tiene su entrada: no guardes solo el último precio recibido.",
-          en: "Each symbol has its own entry: do not keep only the last price received.",
+          es: "Cada símbolo tiene su entrada y cada `put` reemplaza el precio de su símbolo: no guardes solo el último precio recibido, ni solo el primero de cada símbolo.",
+          en: "Each symbol has its own entry and each `put` replaces its symbol's price: do not keep only the last price received, nor only the first one of each symbol.",
         },
         {
           es: 'No guardes el precio "más tarde" (con `setTimeout` o `Process.sendAfter`): el cast debe actualizar el estado al procesarse.',

@@ -23,6 +23,12 @@ export const priceFeedHandler: CatalogExercise = {
           es: "El `%__MODULE__{…}` de `init` es aquí un objeto con `null` por `nil` y una lista vacía de suscriptores; `get_state` responde con el estado entero, como `{:reply, state, state}`.",
           en: "`init`'s `%__MODULE__{…}` is here an object with `null` for `nil` and an empty list of subscribers; `get_state` answers with the whole state, like `{:reply, state, state}`.",
         },
+        {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint shows the template the line is written with.
+          es: "`Logger.info(`[${symbol}] Feed handler started`)` en `init`, antes de devolver `ok(...)`. Deja el `GenServer.startLink` del stub: con `GenServer.start` el handler no queda enlazado.",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint shows the template the line is written with.
+          en: "`Logger.info(`[${symbol}] Feed handler started`)` in `init`, before returning `ok(...)`. Keep the stub's `GenServer.startLink`: with `GenServer.start` the handler is not linked.",
+        },
       ],
     },
     {
@@ -43,6 +49,10 @@ export const priceFeedHandler: CatalogExercise = {
           es: "El `Enum.each(state.subscribers, fn pid -> send(pid, …) end)` del capítulo: un `Process.send` por suscriptor, con `now()` leído una sola vez por actualización.",
           en: "The chapter's `Enum.each(state.subscribers, fn pid -> send(pid, …) end)`: one `Process.send` per subscriber, with `now()` read once per update.",
         },
+        {
+          es: "El `timestamp` del tick es el `now()` de esta actualización, no `state.lastUpdate` (que es la hora de la anterior).",
+          en: "The tick's `timestamp` is this update's `now()`, not `state.lastUpdate` (which is the previous update's time).",
+        },
       ],
     },
     {
@@ -56,12 +66,18 @@ export const priceFeedHandler: CatalogExercise = {
           en: "A message to a dead process is lost without an error: that is why, without a monitor, the mistake only shows in the list.",
         },
         {
-          es: "`Process.monitor(pid)` en el caso `subscribe`, solo cuando el proceso no estaba ya suscrito: un monitor por suscriptor.",
-          en: "`Process.monitor(pid)` in the `subscribe` case, only when the process was not subscribed yet: one monitor per subscriber.",
+          es: "`Process.monitor(request.pid)` en el caso `subscribe`, solo cuando el proceso no estaba ya suscrito. El capítulo monitoriza antes del `Enum.uniq`, así que un suscriptor repetido queda con dos monitores: dos `DOWN` y dos líneas al morir.",
+          en: "`Process.monitor(request.pid)` in the `subscribe` case, only when the process was not subscribed yet. The chapter monitors before `Enum.uniq`, so a repeated subscriber ends up with two monitors: two `DOWN`s and two lines when it dies.",
         },
         {
           es: 'Cuando muere, llega a `handleInfo` un mensaje `{ type: "DOWN", pid, … }`, el `{:DOWN, _ref, :process, pid, _reason}` del capítulo: quita ese pid de la lista, como `Enum.reject`.',
           en: 'When it dies, `handleInfo` gets a `{ type: "DOWN", pid, … }` message, the chapter\'s `{:DOWN, _ref, :process, pid, _reason}`: drop that pid from the list, like `Enum.reject`.',
+        },
+        {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint shows the template the line is written with.
+          es: "`filter` no cambia el array: devuelve otro. Devuelve `{ ...state, subscribers: state.subscribers.filter(...) }`; `Logger.info(`[${state.symbol}] Subscriber ${String(message.pid)} disconnected`)`.",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint shows the template the line is written with.
+          en: "`filter` does not change the array: it returns a new one. Return `{ ...state, subscribers: state.subscribers.filter(...) }`; `Logger.info(`[${state.symbol}] Subscriber ${String(message.pid)} disconnected`)`.",
         },
       ],
     },
@@ -83,6 +99,14 @@ export const priceFeedHandler: CatalogExercise = {
           es: 'El `cond` del capítulo tiene tres ramas, en ese orden: sin datos aún, datos viejos y todo bien. "Viejos" es *más* de 60 segundos: compara con `>`, no con `>=`.',
           en: 'The chapter\'s `cond` has three branches, in that order: no data yet, stale data, all fine. "Stale" is *more* than 60 seconds: compare with `>`, not `>=`.',
         },
+        {
+          es: "Programa el siguiente heartbeat en el caso `heartbeat` y en ningún otro, y también después de un `STALE`: un `sendAfter` de más (en un `DOWN`, en un cast) arranca otra cadena de heartbeats; uno de menos la corta.",
+          en: "Schedule the next heartbeat in the `heartbeat` case and in no other, after a `STALE` too: an extra `sendAfter` (on a `DOWN`, in a cast) starts another chain of heartbeats; a missing one ends it.",
+        },
+        {
+          es: "Para saber si llegaron datos mira `lastUpdate === null`, no `!lastPrice`: un precio 0 también es un dato.",
+          en: "To know whether data came, test `lastUpdate === null`, not `!lastPrice`: a price of 0 is data too.",
+        },
       ],
     },
     {
@@ -96,8 +120,8 @@ export const priceFeedHandler: CatalogExercise = {
           en: "If a sequence fails, replay it with the command in the message and follow the steps by hand.",
         },
         {
-          es: "Si las tareas 2 y 3 pasan, esta suele pasar también: revisa que no quede ningún caso sin cubrir, como un proceso que se suscribe dos veces y luego muere.",
-          en: "If tasks 2 and 3 pass, this one usually does too: check that no case is left out, such as a process that subscribes twice and then dies.",
+          es: "Si las tareas 2 a 4 pasan, esta suele pasar también: revisa los casos que las secuencias juntan, como un proceso que se suscribe dos veces y luego muere, o datos que se vuelven *stale* y después llega un precio 0.",
+          en: "If tasks 2 to 4 pass, this one usually does too: check the cases the sequences bring together, such as a process that subscribes twice and then dies, or data that turns stale and then a price of 0 comes.",
         },
         {
           es: "Un suscriptor repetido en la lista recibe cada tick dos veces; uno muerto que sigue en la lista aparece en `subscribers`.",

@@ -16,8 +16,8 @@ export const rateLimiter: CatalogExercise = {
           en: "An `init` that refuses its arguments returns `stop(reason)`, Elixir's `{:stop, reason}`: `GenServer.start` then rejects with a `StartError` carrying it, and the process does not stay alive.",
         },
         {
-          es: "`Number.isSafeInteger(value) && value > 0` descarta de una vez 0, negativos, fracciones, `NaN`, `Infinity` y strings. Valida antes de programar cualquier timer.",
-          en: "`Number.isSafeInteger(value) && value > 0` rules out 0, negatives, fractions, `NaN`, `Infinity` and strings at once. Validate before scheduling any timer.",
+          es: '`Number.isSafeInteger(value) && value > 0` descarta de una vez que falte (`undefined`), 0, negativos, fracciones, `NaN`, `Infinity` y strings. En el mensaje, muestra un string con `JSON.stringify(value)`: `got "10"`, no `got 10`.',
+          en: '`Number.isSafeInteger(value) && value > 0` rules out at once a missing one (`undefined`), 0, negatives, fractions, `NaN`, `Infinity` and strings. In the message, show a string with `JSON.stringify(value)`: `got "10"`, not `got 10`.',
         },
         {
           es: "Una clave que no es un string se rechaza en la función cliente, antes de enviar nada: si el error saltara dentro de `handleCall`, el servidor se caería y perdería su estado.",
@@ -26,6 +26,12 @@ export const rateLimiter: CatalogExercise = {
         {
           es: "Una función cliente que devuelve una promesa rechaza con `Promise.reject(error)` en lugar de lanzar.",
           en: "A client function that returns a promise rejects with `Promise.reject(error)` instead of throwing.",
+        },
+        {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint shows the template the message is written with.
+          es: 'El `TypeError` empieza por la función: `new TypeError(`RateLimiter.check: key should be a string, got ${typeof key}`)`. No rechaces `""`: `if (!key)` rechaza la cadena vacía, que es un string.',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint shows the template the message is written with.
+          en: 'The `TypeError` starts with the function: `new TypeError(`RateLimiter.check: key should be a string, got ${typeof key}`)`. Do not reject `""`: `if (!key)` rejects the empty string, which is a string.',
         },
       ],
     },
@@ -64,12 +70,16 @@ export const rateLimiter: CatalogExercise = {
           en: "`t0` is the instant of the request that opened the window, not a multiple of `windowMs`: windows are not aligned to the clock.",
         },
         {
+          es: "Es una ventana **fija**, no deslizante: no guardes la hora de cada petición. Si tus peticiones repartidas por la ventana salen una a una en vez de todas juntas en `t0 + windowMs`, estás contando una ventana deslizante.",
+          en: "It is a **fixed** window, not a sliding one: do not keep the time of each request. If your requests spread over the window leave it one by one instead of all together at `t0 + windowMs`, you are counting a sliding window.",
+        },
+        {
           es: "La ventana es semiabierta, `[t0, t0 + windowMs)`: en `t0 + windowMs - 1` sigue abierta, en `t0 + windowMs` ya terminó.",
           en: "The window is half-open, `[t0, t0 + windowMs)`: at `t0 + windowMs - 1` it is still open, at `t0 + windowMs` it has ended.",
         },
         {
-          es: "Una petición rechazada no toca la ventana: ni su cuenta ni su inicio.",
-          en: "A rejected request does not touch the window: neither its count nor its start.",
+          es: "Solo la petición que abre la ventana fija `start`: ni una rechazada ni una aceptada posterior lo mueven.",
+          en: "Only the request that opens the window sets `start`: neither a rejected one nor a later accepted one moves it.",
         },
       ],
     },
@@ -80,8 +90,8 @@ export const rateLimiter: CatalogExercise = {
       uses: ["init", "handleCall", "start", "startLink", "check", "inspect", "stop"],
       hints: [
         {
-          es: 'Prueba tu versión con `"__proto__"`, `"constructor"` y `"toString"` como claves.',
-          en: 'Try your version with `"__proto__"`, `"constructor"` and `"toString"` as keys.',
+          es: 'Prueba tu versión con `""`, `"__proto__"`, `"constructor"` y `"toString"`.',
+          en: 'Try your version with `""`, `"__proto__"`, `"constructor"` and `"toString"`.',
         },
         {
           es: 'En un objeto plano (`{}`), la clave `"__proto__"` lee el prototipo y `"constructor"` lee una función: usa un `Map<string, …>`.',
@@ -107,6 +117,10 @@ export const rateLimiter: CatalogExercise = {
           es: "`resetInMs` es lo que le queda a la ventana: baja con el tiempo y nunca es 0 mientras está abierta. `trackedKeys` es cuántas claves guardas, ya terminadas o no.",
           en: "`resetInMs` is what is left of the window: it goes down with time and is never 0 while it is open. `trackedKeys` is how many keys you store, ended or not.",
         },
+        {
+          es: "No limpies desde `check` o `inspect`: `trackedKeys` debe seguir contando las ventanas terminadas hasta la próxima limpieza (y cada `check` seguiría costando O(1)).",
+          en: "Do not clean up from `check` or `inspect`: `trackedKeys` must keep counting the ended windows until the next cleanup (and each `check` stays O(1)).",
+        },
       ],
     },
     {
@@ -124,8 +138,12 @@ export const rateLimiter: CatalogExercise = {
           en: "Do not use `setInterval` or `setTimeout`: a `Process.sendAfter` timer aimed at `self()` dies with the process, so `stop` leaves no timer.",
         },
         {
-          es: "Borra solo las ventanas terminadas; una ventana abierta debe seguir contando. Borrar de un `Map` mientras lo recorres con `for…of` es seguro.",
-          en: "Delete only the ended windows; an open window must keep counting. Deleting from a `Map` while iterating it with `for…of` is safe.",
+          es: "Borra todas las ventanas terminadas (`start + windowMs <= now()`) y solo esas; recorre todas las claves: una clave que abre una ventana nueva no cambia de sitio en el `Map`, así que no pares en la primera ventana abierta, ni a las mil claves.",
+          en: "Delete every ended window (`start + windowMs <= now()`) and only those; look at every key: a key that opens a new window keeps its place in the `Map`, so do not stop at the first open window, nor after a thousand keys.",
+        },
+        {
+          es: "Un solo `Process.sendAfter` por limpieza: con dos, las limpiezas pendientes se duplican en cada intervalo (2ⁿ al cabo de n) y el servidor acaba sin responder.",
+          en: "One `Process.sendAfter` per cleanup: with two, the pending cleanups double at every interval (2ⁿ after n) and the server ends up not answering.",
         },
       ],
     },

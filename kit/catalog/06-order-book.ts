@@ -20,8 +20,12 @@ export const orderBook: CatalogExercise = {
           en: "Build the state inside `init`: an object created outside, at module level, would be shared by every book.",
         },
         {
-          es: '`GenServer.call` a un nombre sin proceso rechaza con un `ExitError` cuyo `reason` es `"noproc"`; conviértelo en un `Error` que diga qué símbolo no tiene libro (o comprueba antes con `GenServer.whereis`).',
-          en: '`GenServer.call` to a name with no process rejects with an `ExitError` whose `reason` is `"noproc"`; turn it into an `Error` that says which symbol has no book (or check first with `GenServer.whereis`).',
+          es: '`GenServer.call` a un nombre via sin proceso rechaza con un `ExitError` (`reason` `"noproc"`) cuyo mensaje ya muestra el nombre via, con el símbolo: dejarlo llegar a quien llama ya cumple la regla 1. También puedes comprobar antes con `GenServer.whereis(via)` y rechazar con un `Error` propio que nombre el símbolo. No respondas un valor (`null`, un error) ni arranques un libro.',
+          en: '`GenServer.call` to a via name with no process rejects with an `ExitError` (`reason` `"noproc"`) whose message already shows the via name, symbol included: letting it reach the caller already follows rule 1. You may also check first with `GenServer.whereis(via)` and reject with an `Error` of your own that names the symbol. Do not answer a value (`null`, an error) nor start a book.',
+        },
+        {
+          es: "`startLink` usa `GenServer.startLink` y `start` usa `GenServer.start`: el corrector arranca libros desde otro proceso y lo termina, y comprueba que el de `startLink` cae con él y el de `start` no.",
+          en: "`startLink` uses `GenServer.startLink` and `start` uses `GenServer.start`: the grader starts books from another process, ends it, and checks that the one from `startLink` goes with it and the one from `start` does not.",
         },
       ],
     },
@@ -76,8 +80,8 @@ export const orderBook: CatalogExercise = {
           en: "One row per price, not per order: orders at the same price are summed into one level.",
         },
         {
-          es: "Con los precios ya ordenados del mejor al peor, la profundidad son los primeros `levels` precios de cada lado (`slice` devuelve como mucho los que pides, aunque haya menos).",
-          en: "With the prices already sorted best first, depth is the first `levels` prices of each side (`slice` returns at most what you ask for, even when there are fewer).",
+          es: "`slice(0, levels)` devuelve como mucho `levels` elementos, aunque haya menos (y aunque `levels` sea `Number.MAX_SAFE_INTEGER`). No pongas un tope propio (50, 100…): si piden 80 niveles y hay 80, van los 80.",
+          en: "`slice(0, levels)` returns at most `levels` elements even when there are fewer (even when `levels` is `Number.MAX_SAFE_INTEGER`). Do not add a cap of your own (50, 100…): when 80 levels are asked for and there are 80, all 80 go.",
         },
         {
           es: "Devuelve arrays y objetos nuevos: si quien llama vacía o cambia el array, tu libro no debe notarlo.",
@@ -100,12 +104,16 @@ export const orderBook: CatalogExercise = {
           en: 'Take it out of the index **before** answering `"ok"`: otherwise a second cancel finds it and subtracts its quantity again.',
         },
         {
-          es: "Un nivel que se queda sin órdenes desaparece del `Map` **y** de la lista ordenada de precios: un nivel con cantidad 0 no debe aparecer ni en el top ni en la profundidad.",
-          en: "A level left without orders goes from the `Map` **and** from the sorted list of prices: a level with quantity 0 must not appear in the top or in the depth.",
+          es: "Resta su `qty` y una orden a su nivel; si el nivel se queda sin órdenes, bórralo del Map **y** de la lista ordenada de precios. Un nivel con `qty: 0` no debe aparecer ni en el top ni en la profundidad, y si lo dejas en el Map, la próxima orden a ese precio se suma a un nivel que ya no está en la lista.",
+          en: "Subtract its `qty` and one order from its level; if the level has no orders left, delete it from the Map **and** from the sorted list of prices. A level with `qty: 0` must not appear in the top or in the depth, and if you leave it in the Map, the next order at that price adds to a level that is no longer in the list.",
         },
         {
           es: "El id de una orden cancelada no se vuelve a dar: si tus ids salen de cuántas órdenes hay vivas, la siguiente orden después de una cancelación repite uno.",
           en: "The id of a cancelled order is not handed out again: if your ids come from the number of live orders, the next order after a cancel repeats one.",
+        },
+        {
+          es: "Guarda el lado de cada orden en el índice de ids y cancela en ese lado: un bid y un ask pueden compartir precio, y buscar el nivel por precio sin mirar el lado resta del nivel equivocado. Y un libro que se queda vacío no es un libro nuevo: el contador sigue donde estaba.",
+          en: "Keep each order's side in the id index and cancel on that side: a bid and an ask may share a price, and looking the level up by price without its side takes from the wrong level. And a book left empty is not a new book: the counter goes on where it was.",
         },
       ],
     },
@@ -126,6 +134,10 @@ export const orderBook: CatalogExercise = {
         {
           es: "Comprueba `side`, luego `price`, luego `qty`, y responde el primer error. Valida **antes** de tomar un id: una orden rechazada no consume ninguno.",
           en: "Check `side`, then `price`, then `qty`, and answer the first error. Validate **before** taking an id: a rejected order does not use one up.",
+        },
+        {
+          es: '`cancelOrder` también recibe valores de cualquier tipo: con un `Map<number, orden>`, `orders.get("3")` no encuentra nada y respondes `"not_found"` sin más. Si tu índice es un objeto o un array, `orders["3"]` **sí** encuentra la orden 3: comprueba antes que el id sea un entero positivo. Nunca hagas `throw` por un id raro.',
+          en: '`cancelOrder` gets values of any type too: with a `Map<number, order>`, `orders.get("3")` finds nothing and you answer `"not_found"` as usual. If your index is an object or an array, `orders["3"]` **does** find order 3: check first that the id is a positive integer. Never `throw` over an odd id.',
         },
       ],
     },
