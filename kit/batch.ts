@@ -11,6 +11,8 @@ export interface BatchEntry {
   readonly key: string;
   readonly implDir: string;
   readonly ids: readonly string[];
+  /** Only these tasks are graded; the others earn nothing (see SubjectPlan.tasks). Every task when absent. */
+  readonly tasks?: readonly number[];
 }
 
 /**
@@ -36,7 +38,11 @@ export async function gradeBatch(
     kitRoot,
     seed: options.seed,
     lang: options.lang,
-    implementations: entries.map((entry, slot) => ({ slot: String(slot), implDir: resolve(entry.implDir) })),
+    implementations: entries.map((entry, slot) => ({
+      slot: String(slot),
+      implDir: resolve(entry.implDir),
+      ...(entry.tasks === undefined ? {} : { tasks: entry.tasks }),
+    })),
     include: [`.grade/batch-${process.pid}/*/graders/*/**/*.test.ts`],
     workDir: root,
   });

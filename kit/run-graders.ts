@@ -63,6 +63,8 @@ export interface RawModule {
 export interface GradedImplementation {
   readonly slot: string;
   readonly implDir: string;
+  /** Only these tasks' tests run (see {@link SubjectPlan.tasks}); every task when absent. */
+  readonly tasks?: readonly number[];
 }
 
 export interface GraderOptions {
@@ -296,7 +298,7 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
       const wanted = new Set(exercises.length > 0 ? exercises : catalog.map((exercise) => exercise.id));
       const plans: Record<string, SubjectPlan> = {};
       await Promise.all(
-        options.implementations.map(async ({ slot, implDir }) => {
+        options.implementations.map(async ({ slot, implDir, tasks }) => {
           const impl = join(workDir, slot === "" ? "impl" : join(slot, "impl"));
           const ids = catalog.filter((exercise) => wanted.has(exercise.id));
           const failures = await buildImplementation({ implDir, exercises: ids, sharedDir: shared, outDir: impl, lang: options.lang });
@@ -306,6 +308,7 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
             buildErrors: Object.fromEntries(failures),
             modules: Object.fromEntries(ids.map((exercise) => [exercise.id, [`${exercise.id}/${exercise.file}`]])),
             ...(runOptions.mutant === undefined ? {} : { mutant: runOptions.mutant }),
+            ...(tasks === undefined ? {} : { tasks }),
           };
         }),
       );

@@ -41,6 +41,12 @@ export interface SubjectPlan {
    * The kit sets it, never the code under grading; a subject gets it as its one extra environment variable.
    */
   readonly mutant?: string;
+  /**
+   * The kit's self-check only: the tasks whose tests run; the others are skipped and earn nothing. A known-wrong
+   * fixture need only be shown to lose points on the tasks it breaks, and grading the rest would cost most of the
+   * self-check's time.
+   */
+  readonly tasks?: readonly number[];
 }
 
 /** vitest `provide` keys. */

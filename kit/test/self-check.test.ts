@@ -41,6 +41,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 const tmp = mkdtempSync(join(tmpdir(), "grade-self-check-"));
 
+/** Fixtures whose every task a test below reads (the tasks they do not break keep their points). */
+const GRADED_WHOLE = new Set(["01-price-cache--hangs-sync-loop", "01-price-cache--hangs-never-replies"]);
+
 const hostileKey = (exercise: string, name: string): string => `hostile--${exercise}--${name}`;
 
 function exerciseOf(key: string, id: string): GradedExercise {
@@ -59,7 +62,9 @@ beforeAll(() => {
     cpSync(join(kitRoot, "solutions", id), join(dir, id), { recursive: true });
     const file = join(dir, id, fixture.file);
     writeFileSync(file, applyFixture(readFileSync(file, "utf8"), fixture));
-    entries.push({ key: `${id}--${fixture.name}`, implDir: dir, ids: [id] });
+    const key = `${id}--${fixture.name}`;
+    // Graded on the tasks it breaks only, which is what is asserted of it, unless a test below reads its others.
+    entries.push({ key, implDir: dir, ids: [id], ...(GRADED_WHOLE.has(key) ? {} : { tasks: fixture.breaks }) });
   }
   for (const alternative of alternatives) {
     const key = alternativeKey(alternative.id, alternative.name);
@@ -176,6 +181,15 @@ describe("known-wrong fixtures", () => {
       }
     },
   );
+
+  it("should grade a fixture on the tasks it breaks only: the others do not run and earn nothing", () => {
+    const partial = allFixtures.filter(({ id, fixture }) => !GRADED_WHOLE.has(`${id}--${fixture.name}`));
+    expect(partial.length).toBeGreaterThan(0);
+    for (const { id, fixture } of partial) {
+      const others = exerciseOf(`${id}--${fixture.name}`, id).tasks.filter((task) => !fixture.breaks.includes(task.n));
+      expect(others.flatMap((task) => task.tests.filter((test) => test.passed).map((test) => `${fixture.name}: ${test.name}`))).toEqual([]);
+    }
+  });
 
   it("should report a synchronous infinite loop as a hang on its test, and grade the others in a new process", () => {
     const exercise = exerciseOf("01-price-cache--hangs-sync-loop", "01-price-cache");
