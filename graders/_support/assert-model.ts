@@ -41,9 +41,18 @@ export async function assertModel<Model extends object, Real>(options: {
   readonly commands: readonly fc.Arbitrary<fc.AsyncCommand<Model, Real, boolean>>[];
   readonly numRuns?: number;
   readonly maxCommands?: number;
+  /**
+   * fast-check's size for the sequences. By default ("small") a sequence has at most 10 commands, 4 or 5 for
+   * half the runs, whatever `maxCommands` says; "medium" spreads them over 0 to `maxCommands`.
+   */
+  readonly size?: fc.SizeForArbitrary;
 }): Promise<void> {
   const seed = runSeed();
-  const property = fc.asyncProperty(fc.commands([...options.commands], { maxCommands: options.maxCommands ?? 30 }), async (commands) => {
+  const sequences = fc.commands([...options.commands], {
+    maxCommands: options.maxCommands ?? 30,
+    ...(options.size === undefined ? {} : { size: options.size }),
+  });
+  const property = fc.asyncProperty(sequences, async (commands) => {
     const { model, real, cleanup } = await options.setup();
     try {
       await fc.asyncModelRun(() => ({ model, real }), commands);
