@@ -160,21 +160,21 @@ gradeTask(2, () => {
 
   it(testName({ en: "should keep each cache's prices apart", es: "debería mantener aparte los precios de cada caché" }), async () => {
     const ex = examples();
-    const [shared, own] = ex.symbols(2) as [string, string];
-    const [onePrice, twoPrice, ownPrice] = ex.prices(3) as [number, number, number];
+    const symbol = ex.symbol();
+    const [onePrice, twoPrice] = ex.prices(2) as [number, number];
     const one = await startCache();
     const two = await startCache();
-    await PriceCache.put(one, shared, onePrice);
-    await PriceCache.put(two, shared, twoPrice);
-    await PriceCache.put(two, own, ownPrice);
+    await PriceCache.put(one, symbol, onePrice);
+    await PriceCache.put(two, symbol, twoPrice);
     const note: Text = {
       es: "Cada servidor tiene su propio estado: guarda los precios en el estado que devuelve init, no en una variable del módulo.",
       en: "Each server has its own state: keep the prices in the state init returns, not in a variable of the module.",
     };
-    const puts = `PriceCache.put(one, ${q(shared)}, ${onePrice}); PriceCache.put(two, ${q(shared)}, ${twoPrice}); PriceCache.put(two, ${q(own)}, ${ownPrice})`;
-    await assertAnswer(PriceCache.get(one, shared), onePrice, { call: `${puts}; await PriceCache.get(one, ${q(shared)})`, note });
-    await assertAnswer(PriceCache.get(two, shared), twoPrice, { call: `await PriceCache.get(two, ${q(shared)})`, note });
-    await assertAnswer(PriceCache.get(one, own), undefined, { call: `await PriceCache.get(one, ${q(own)})`, note });
+    // Only symbols stored in both: asking for an unknown symbol is task 3's subject (a code that hangs on one loses
+    // that task, not this one).
+    const puts = `PriceCache.put(one, ${q(symbol)}, ${onePrice}); PriceCache.put(two, ${q(symbol)}, ${twoPrice})`;
+    await assertAnswer(PriceCache.get(one, symbol), onePrice, { call: `${puts}; await PriceCache.get(one, ${q(symbol)})`, note });
+    await assertAnswer(PriceCache.get(two, symbol), twoPrice, { call: `${puts}; await PriceCache.get(two, ${q(symbol)})`, note });
   });
 
   it(

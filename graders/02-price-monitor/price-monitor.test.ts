@@ -247,71 +247,10 @@ gradeTask(2, () => {
       },
     });
   });
-});
 
-gradeTask(3, () => {
-  it(testName({ en: "should keep the price of a precio message", es: "debería guardar el precio de un mensaje precio" }), async () => {
-    const ex = examples();
-    const [symbol, price] = [ex.symbol(), ex.price()];
-    const pid = await startMonitor(symbol);
-    await Process.send(pid, { type: "precio", price });
-    await expectState(pid, { symbol, lastPrice: price, checks: 0 }, precio(price), {
-      es: 'handleInfo con { type: "precio", price } guarda price como lastPrice.',
-      en: 'handleInfo with { type: "precio", price } keeps price as lastPrice.',
-    });
-  });
-
-  it(testName({ en: "should keep only the last price", es: "debería quedarse solo con el último precio" }), async () => {
-    const ex = examples();
-    const symbol = ex.symbol();
-    const prices = ex.prices(ex.int(2, 4));
-    const pid = await startMonitor(symbol);
-    for (const price of prices) await Process.send(pid, { type: "precio", price });
-    await expectState(pid, { symbol, lastPrice: prices[prices.length - 1] ?? null, checks: 0 }, prices.map(precio).join("; "), {
-      es: "Un precio nuevo reemplaza al anterior, y checks no cambia: noreply({ ...state, lastPrice: message.price }).",
-      en: "A new price replaces the previous one, and checks does not change: noreply({ ...state, lastPrice: message.price }).",
-    });
-  });
-
-  it(testName({ en: "should keep a price of 0 like any other", es: "debería guardar un precio de 0 como cualquier otro" }), async () => {
-    const ex = examples();
-    const [symbol, price] = [ex.symbol(), ex.price()];
-    const pid = await startMonitor(symbol);
-    const logs = await captureLogs(async () => {
-      await Process.send(pid, { type: "precio", price });
-      await Process.send(pid, { type: "precio", price: 0 });
-      await expectState(pid, { symbol, lastPrice: 0, checks: 0 }, `${precio(price)}; ${precio(0)}`, {
-        es: "0 es un precio: reemplaza al anterior como cualquier otro. `price || …` o `if (!price)` lo toman por «sin precio».",
-        en: "0 is a price: it replaces the previous one like any other. `price || …` or `if (!price)` take it for “no price”.",
-      });
-    });
-    assertEqual(messagesOf(logs, pid), [`[${symbol}] Nuevo precio: $${price}`, `[${symbol}] Nuevo precio: $0`], {
-      call: `${precio(price)}; ${precio(0)} // Logger`,
-    });
-  });
-
-  it(
-    testName({
-      en: "should log the new price as [SYMBOL] Nuevo precio: $P",
-      es: "debería escribir el precio nuevo como [SYMBOL] Nuevo precio: $P",
-    }),
-    async () => {
-      const ex = examples();
-      const [symbol, price] = [ex.symbol(), ex.price()];
-      const pid = await startMonitor(symbol);
-      const logs = await captureLogs(async () => {
-        await Process.send(pid, { type: "precio", price });
-        await Sys.getState(pid);
-      });
-      assertEqual(messagesOf(logs, pid), [`[${symbol}] Nuevo precio: $${price}`], {
-        call: `${precio(price)} // Logger`,
-        note: {
-          es: "Escribe `[${symbol}] Nuevo precio: $${price}` con Logger.info.",
-          en: "Write `[${symbol}] Nuevo precio: $${price}` with Logger.info.",
-        },
-      });
-    },
-  );
+  // Every test that lets a check happen with other messages in between is in this task: tasks 3 and 4 never advance
+  // the clock, so a check handler that fails costs this task only, and a price or an unknown message that schedules
+  // a check of its own breaks the rule of this task ("after N × 5000 ms, exactly N checks").
 
   it(
     testName({
@@ -395,6 +334,103 @@ gradeTask(3, () => {
         numRuns: 40,
         maxCommands: 30,
         size: "medium",
+      });
+    },
+  );
+
+  it(
+    testName({
+      en: "should leave the checks alone on unknown messages",
+      es: "debería dejar los checks como estaban ante mensajes desconocidos",
+    }),
+    async () => {
+      const ex = examples();
+      const symbol = ex.symbol();
+      const intervals = ex.int(3, 5);
+      const pid = await startMonitor(symbol);
+      await sendBetweenChecks({
+        pid,
+        intervals,
+        offset: () => ex.int(1, INTERVAL - 1),
+        message: () => {
+          const word = ex.pick(UNKNOWN_WORDS);
+          return { message: { type: word }, code: `Process.send(pid, { type: ${q(word)} })` };
+        },
+        expected: (interval) => ({ symbol, lastPrice: null, checks: interval }),
+        note: {
+          es: "Un mensaje desconocido no cuenta ni programa un check: tras N × 5000 ms hay exactamente N checks.",
+          en: "An unknown message neither counts nor schedules a check: after N × 5000 ms there are exactly N checks.",
+        },
+      });
+    },
+  );
+});
+
+gradeTask(3, () => {
+  it(testName({ en: "should keep the price of a precio message", es: "debería guardar el precio de un mensaje precio" }), async () => {
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    const pid = await startMonitor(symbol);
+    await Process.send(pid, { type: "precio", price });
+    await expectState(pid, { symbol, lastPrice: price, checks: 0 }, precio(price), {
+      es: 'handleInfo con { type: "precio", price } guarda price como lastPrice.',
+      en: 'handleInfo with { type: "precio", price } keeps price as lastPrice.',
+    });
+  });
+
+  it(testName({ en: "should keep only the last price", es: "debería quedarse solo con el último precio" }), async () => {
+    const ex = examples();
+    const symbol = ex.symbol();
+    const prices = ex.prices(ex.int(2, 4));
+    const checks = ex.int(1, 50);
+    const pid = await startMonitor(symbol);
+    // Checks done already, without advancing the clock (checks are task 2's): a price must leave them as they are.
+    const state = (await Sys.getState(pid)) as State;
+    await Sys.replaceState(pid, { ...state, checks });
+    const sent = [`Sys.replaceState(pid, (state) => ({ ...state, checks: ${checks} }))`, ...prices.map(precio)];
+    for (const price of prices) await Process.send(pid, { type: "precio", price });
+    await expectState(pid, { symbol, lastPrice: prices[prices.length - 1] ?? null, checks }, sent.join("; "), {
+      es: "Un precio nuevo reemplaza al anterior, y checks no cambia: noreply({ ...state, lastPrice: message.price }).",
+      en: "A new price replaces the previous one, and checks does not change: noreply({ ...state, lastPrice: message.price }).",
+    });
+  });
+
+  it(testName({ en: "should keep a price of 0 like any other", es: "debería guardar un precio de 0 como cualquier otro" }), async () => {
+    const ex = examples();
+    const [symbol, price] = [ex.symbol(), ex.price()];
+    const pid = await startMonitor(symbol);
+    const logs = await captureLogs(async () => {
+      await Process.send(pid, { type: "precio", price });
+      await Process.send(pid, { type: "precio", price: 0 });
+      await expectState(pid, { symbol, lastPrice: 0, checks: 0 }, `${precio(price)}; ${precio(0)}`, {
+        es: "0 es un precio: reemplaza al anterior como cualquier otro. `price || …` o `if (!price)` lo toman por «sin precio».",
+        en: "0 is a price: it replaces the previous one like any other. `price || …` or `if (!price)` take it for “no price”.",
+      });
+    });
+    assertEqual(messagesOf(logs, pid), [`[${symbol}] Nuevo precio: $${price}`, `[${symbol}] Nuevo precio: $0`], {
+      call: `${precio(price)}; ${precio(0)} // Logger`,
+    });
+  });
+
+  it(
+    testName({
+      en: "should log the new price as [SYMBOL] Nuevo precio: $P",
+      es: "debería escribir el precio nuevo como [SYMBOL] Nuevo precio: $P",
+    }),
+    async () => {
+      const ex = examples();
+      const [symbol, price] = [ex.symbol(), ex.price()];
+      const pid = await startMonitor(symbol);
+      const logs = await captureLogs(async () => {
+        await Process.send(pid, { type: "precio", price });
+        await Sys.getState(pid);
+      });
+      assertEqual(messagesOf(logs, pid), [`[${symbol}] Nuevo precio: $${price}`], {
+        call: `${precio(price)} // Logger`,
+        note: {
+          es: "Escribe `[${symbol}] Nuevo precio: $${price}` con Logger.info.",
+          en: "Write `[${symbol}] Nuevo precio: $${price}` with Logger.info.",
+        },
       });
     },
   );
@@ -494,33 +530,6 @@ gradeTask(4, () => {
           },
         });
       }
-    },
-  );
-
-  it(
-    testName({
-      en: "should leave the checks alone on unknown messages",
-      es: "debería dejar los checks como estaban ante mensajes desconocidos",
-    }),
-    async () => {
-      const ex = examples();
-      const symbol = ex.symbol();
-      const intervals = ex.int(3, 5);
-      const pid = await startMonitor(symbol);
-      await sendBetweenChecks({
-        pid,
-        intervals,
-        offset: () => ex.int(1, INTERVAL - 1),
-        message: () => {
-          const word = ex.pick(UNKNOWN_WORDS);
-          return { message: { type: word }, code: `Process.send(pid, { type: ${q(word)} })` };
-        },
-        expected: (interval) => ({ symbol, lastPrice: null, checks: interval }),
-        note: {
-          es: "Un mensaje desconocido no cuenta ni programa un check: tras N × 5000 ms hay exactamente N checks.",
-          en: "An unknown message neither counts nor schedules a check: after N × 5000 ms there are exactly N checks.",
-        },
-      });
     },
   );
 });
