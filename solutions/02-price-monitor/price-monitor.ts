@@ -59,7 +59,8 @@ export const PriceMonitor: GenServerModule<PriceMonitorProtocol, string, PriceMo
   },
 
   handleInfo(message, state) {
-    switch (message.type) {
+    // `?.`: any value may arrive, null and undefined too, and reading `type` of those would throw.
+    switch (message?.type) {
       case "check": {
         const checks = state.checks + 1;
         Logger.info(`[${state.symbol}] Check #${checks}`);
