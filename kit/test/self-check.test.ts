@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyFixture, type Fixture } from "#protocol";
+import { applyFixture, type Fixture, testName } from "#protocol";
 import { alternativesOf, writeAlternative } from "../alternatives.ts";
 import type { BatchEntry } from "../batch.ts";
 import { catalog } from "../catalog.ts";
@@ -193,7 +193,11 @@ describe("known-wrong fixtures", () => {
 
   it("should report a synchronous infinite loop as a hang on its test, and grade the others in a new process", () => {
     const exercise = exerciseOf("01-price-cache--hangs-sync-loop", "01-price-cache");
-    expect(exercise.stops[0]).toEqual({ reason: "hang", task: 3, test: "should give undefined for a symbol never stored" });
+    expect(exercise.stops[0]).toEqual({
+      reason: "hang",
+      task: 3,
+      test: testName({ en: "should give undefined for a symbol never stored", es: "debería dar undefined para un símbolo nunca guardado" }),
+    });
     expect(exercise.stops.every((stop) => stop.reason === "hang" && (stop.task === 3 || stop.task === 5))).toBe(true);
     const task3 = exercise.tasks.find((task) => task.n === 3);
     expect(task3?.tests.find((test) => test.hung)?.message).toMatch(/hung/);

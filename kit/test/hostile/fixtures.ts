@@ -327,7 +327,8 @@ const CHEATS: readonly HostileFixture[] = [
     prepend: [
       "const leaked = [",
       '  ...Object.keys(process.env).filter((key) => key.startsWith("GRADE_")),',
-      "  ...[...process.argv, ...process.execArgv].filter((arg) => /graders|expected-tests|seed/i.test(arg)),",
+      // A grader's folder (graders/<id>), not any path with "graders" in it: the kit may be cloned under such a name.
+      "  ...[...process.argv, ...process.execArgv].filter((arg) => /graders[\\\\/]\\d\\d-|expected-tests|seed/i.test(arg)),",
       "];",
       'if (leaked.length > 0) throw new Error(`leaked: ${leaked.join(" ")}`);',
       "",
