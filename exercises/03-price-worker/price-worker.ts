@@ -65,13 +65,13 @@ export function setPrice(_symbol: string, _price: number): "ok" {
   throw new Error("TODO(task 2)");
 }
 
-/** The child spec of `symbol`'s worker: a supervisor starts it with startLink and restarts it if it crashes. */
+/** The child spec of `symbol`'s worker: a supervisor starts it with startLink and restarts it whenever it exits. */
 export function childSpec(_symbol: string): ChildSpec {
   // TODO(task 5): describe how to start the worker of the symbol.
   throw new Error("TODO(task 5)");
 }
 
-/** Starts `symbol`'s worker under `supervisor`, which restarts it if it crashes. */
+/** Starts `symbol`'s worker under `supervisor`, which restarts it whenever it exits, crashed or stopped. */
 export function startWorker(_supervisor: ServerRef<SupervisorProtocol>, _symbol: string): Promise<Pid> {
   // TODO(task 5): start the worker as a child of the supervisor.
   throw new Error("TODO(task 5)");

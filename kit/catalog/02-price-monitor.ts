@@ -47,6 +47,10 @@ export const priceMonitor: CatalogExercise = {
           es: "Devuelve un estado nuevo con `checks` aumentado en uno (el `%{state | checks: …}` de Elixir), y escribe en el log ese mismo número.",
           en: "Return a new state with `checks` up by one (Elixir's `%{state | checks: …}`), and log that same number.",
         },
+        {
+          es: 'Programa el siguiente check solo en el caso "check": si lo haces también al recibir un precio u otro mensaje, los timers se multiplican y hay más checks que intervalos.',
+          en: 'Schedule the next check only in the "check" case: doing it on a price or any other message too multiplies the timers, and there are more checks than intervals.',
+        },
       ],
     },
     {
@@ -66,6 +70,10 @@ export const priceMonitor: CatalogExercise = {
         {
           es: "El precio tiene que quedar en el estado que devuelves (`lastPrice`), sin tocar `checks`.",
           en: "The price has to end up in the state you return (`lastPrice`), leaving `checks` alone.",
+        },
+        {
+          es: "`if (!message.price)` o `message.price || …` toman el `0` por «sin precio»: guarda el precio tal cual llega.",
+          en: "`if (!message.price)` or `message.price || …` take `0` for “no price”: keep the price as it arrives.",
         },
       ],
     },
@@ -90,6 +98,10 @@ export const priceMonitor: CatalogExercise = {
         {
           es: "El servidor sigue con el mismo estado: ni reiniciado ni cambiado.",
           en: "The server carries on with the same state: neither reset nor changed.",
+        },
+        {
+          es: "`message.type` lanza un `TypeError` si el mensaje es `null` o `undefined`, y eso tumba el servidor: usa `message?.type` en el `switch`.",
+          en: "`message.type` throws a `TypeError` when the message is `null` or `undefined`, and that crashes the server: use `message?.type` in the `switch`.",
         },
       ],
     },

@@ -96,8 +96,12 @@ export const priceWorker: CatalogExercise = {
           en: "The spec's `start` function must link the child to its caller (`startLink`, not `start`): the supervisor calls it from its own process and that is how it learns of the crash.",
         },
         {
-          es: 'Sin `restart`, el hijo es `"permanent"`: se reinicia siempre. `"temporary"` no se reinicia nunca.',
-          en: 'Without `restart`, the child is `"permanent"`: always restarted. `"temporary"` is never restarted.',
+          es: 'Sin `restart`, el hijo es `"permanent"`: se reinicia siempre, también si para de forma normal. `"transient"` solo se reinicia si se cae, y `"temporary"` no se reinicia nunca.',
+          en: 'Without `restart`, the child is `"permanent"`: always restarted, also when it stops normally. `"transient"` is restarted only when it crashes, and `"temporary"` never.',
+        },
+        {
+          es: "No guardes el pid del worker (en una variable del módulo o un Map): tras un reinicio es otro. Pasa por `via(symbol)` en cada llamada.",
+          en: "Do not keep the worker's pid (in a module variable or a Map): after a restart it is another one. Go through `via(symbol)` on every call.",
         },
       ],
     },

@@ -82,13 +82,13 @@ export function setPrice(symbol: string, price: number): "ok" {
   return GenServer.cast(via(symbol), { type: "set_price", price });
 }
 
-/** The child spec of `symbol`'s worker: a supervisor starts it with startLink and restarts it if it crashes. */
+/** The child spec of `symbol`'s worker: a supervisor starts it with startLink and restarts it whenever it exits. */
 export function childSpec(symbol: string): ChildSpec {
   // Permanent (the default): the worker is restarted whatever the reason it exited.
   return { id: symbol, start: () => startLink(symbol) };
 }
 
-/** Starts `symbol`'s worker under `supervisor`, which restarts it if it crashes. */
+/** Starts `symbol`'s worker under `supervisor`, which restarts it whenever it exits, crashed or stopped. */
 export function startWorker(supervisor: ServerRef<SupervisorProtocol>, symbol: string): Promise<Pid> {
   // The supervisor calls startLink itself, so the worker is linked to it and not to the caller.
   return DynamicSupervisor.startChild(supervisor, childSpec(symbol));
