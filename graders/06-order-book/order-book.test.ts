@@ -21,7 +21,6 @@ import {
 import type * as Impl from "#impl/06-order-book/order-book.ts";
 import type { Pid } from "#runtime";
 import { BookModel, type ModelDepth, type ModelSide, type ModelTop } from "./model.ts";
-import { assertScale } from "./scale.ts";
 
 const OrderBook = subject.module<typeof Impl>();
 const { GenServer, Process, Registry } = subject.runtime;
@@ -1499,17 +1498,7 @@ gradeTask(6, () => {
   );
 });
 
-gradeTask(7, () => {
-  it(
-    testName({
-      en: "should cost about as much per operation with 10 000 price levels as with 400",
-      es: "debería costar por operación más o menos lo mismo con 10 000 niveles de precio que con 400",
-    }),
-    async () => {
-      await assertScale();
-    },
-  );
-});
+// Task 7 (scale) is in scale.test.ts: the longest test of the exercise runs beside these, not after them.
 
 // Model-based runs: random adds, cancels and queries on two books, checked against BookModel after every step.
 
