@@ -2,10 +2,10 @@
  * `npm run bench:loaded`: grades with the machine oversubscribed, to show that no verdict depends on how busy it
  * is. Starts busy processes (by default two per core, each spinning on a core), then grades `solutions/` and the
  * second correct implementations (graders/<id>/alternatives/) with several fresh seeds and, with `--self-check`,
- * runs the kit's self-check; every grade must be what it is on an idle machine (every point). Prints each run's
- * time and the load average, and exits 1 on any departure.
+ * runs the kit's self-check as many times, each on a fresh seed; every grade must be what it is on an idle machine
+ * (every point). Prints each run's time and the load average, and exits 1 on any departure.
  *
- * Flags: `--busy N` busy processes, `--runs N` gradings with fresh seeds, `--self-check`.
+ * Flags: `--busy N` busy processes, `--runs N` runs with fresh seeds, `--self-check`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -98,16 +98,19 @@ try {
   rmSync(alternativesDir, { recursive: true, force: true });
 }
 
-if (flags.selfCheck) {
+// The self-check, once per run, each with a fresh seed: fixtures, alternatives and hostile code graded as always.
+for (let run = 1; flags.selfCheck && run <= flags.runs; run++) {
+  const seed = freshSeed();
   const started = performance.now();
   const child = spawnSync(process.execPath, [join(kitRoot, "node_modules", "vitest", "vitest.mjs"), "run", "kit/test/self-check.test.ts"], {
     cwd: kitRoot,
     encoding: "utf8",
+    env: { ...process.env, SELF_CHECK_SEED: String(seed) },
   });
   const seconds = (performance.now() - started) / 1000;
   const summary = /Tests\s+(.*)$/m.exec(plainText(child.stdout))?.[1] ?? "?";
-  console.log(`  self-check: ${summary} in ${seconds.toFixed(1)} s (load ${load()})`);
-  if (child.status !== 0) failures.push(`self-check failed:\n${child.stdout.slice(-4_000)}`);
+  console.log(`  self-check, seed ${seed}: ${summary} in ${seconds.toFixed(1)} s (load ${load()})`);
+  if (child.status !== 0) failures.push(`self-check, seed ${seed}, failed:\n${plainText(child.stdout).slice(-4_000)}`);
 }
 
 stopBusy();
