@@ -47,7 +47,7 @@ export interface Loose extends Protocol {
 /**
  * What `useFakeClock` fakes: every timer and Date, as `vi.useFakeTimers()` does, but not `nextTick` and
  * `queueMicrotask`. Faking those for a whole file starves vitest's own worker messages (its forks pool hangs);
- * fake-timers.test.ts covers `FakeTimers.install()` with every default in a few short tests.
+ * fake-timers.test.ts covers `FakeTimers.install()` with every default, nextTick in a process of its own.
  */
 export const TIMERS_AND_DATE: NonNullable<FakeTimers.Config["toFake"]> = [
   "setTimeout",
