@@ -256,6 +256,10 @@ export async function createGrader(options: GraderOptions): Promise<Grader> {
       // The workers run graders only (never the code under grading): one worker may serve several grader files,
       // which spares a process start and a module graph per file (about 1 s of the six exercises).
       isolate: false,
+      // The kit's graders and #grading, transformed once and kept in node_modules/.experimental-vitest-cache, keyed
+      // by their path, content and this config: about 1 s of CPU of each learner's run (no code under grading goes
+      // through vitest). Not for a batch: its grader copies have a new path each run, and would only pile up.
+      ...(options.include === undefined ? { experimental: { fsModuleCache: true } } : {}),
       // Grader files mostly wait on their subjects: two workers pay off even on two cores.
       maxWorkers: Math.max(2, availableParallelism() - 1),
       setupFiles: [join(kitRoot, "graders", "_support", "lifecycle.ts")],
