@@ -268,6 +268,11 @@ gradeTask(3, () => {
       await PriceCache.put(pid, "__proto__", price);
       await assertAnswer(PriceCache.get(pid, "__proto__"), price, {
         call: `PriceCache.put(pid, "__proto__", ${price}); await PriceCache.get(pid, "__proto__")`,
+        // Two mistakes end here: an object as the store, or a symbol changed before storing it (toUpperCase…).
+        note: {
+          es: 'get devuelve lo que put guardó con ese mismo símbolo, tal cual: en un objeto "__proto__" no es una clave corriente (usa un Map), y un símbolo cambiado al guardarlo ("btcusd" → "BTCUSD") es otro símbolo.',
+          en: 'get gives back what put stored under that very symbol, as it came: in an object "__proto__" is no ordinary key (use a Map), and a symbol changed when stored ("btcusd" → "BTCUSD") is another symbol.',
+        },
       });
     },
   );

@@ -1,3 +1,6 @@
+/** The statement's registry name: the grader's own, which the exercise's ORDER_BOOK_REGISTRY must match. */
+export const REGISTRY = "OrderBookRegistry";
+
 /** The grader's own order book: a plain list of resting orders, aggregated from scratch on every question. */
 export type ModelSide = "bid" | "ask";
 

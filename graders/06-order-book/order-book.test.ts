@@ -20,7 +20,7 @@ import {
 } from "#grading";
 import type * as Impl from "#impl/06-order-book/order-book.ts";
 import type { Pid } from "#runtime";
-import { BookModel, type ModelDepth, type ModelSide, type ModelTop } from "./model.ts";
+import { BookModel, type ModelDepth, type ModelSide, type ModelTop, REGISTRY } from "./model.ts";
 
 const OrderBook = subject.module<typeof Impl>();
 const { GenServer, Process, Registry } = subject.runtime;
@@ -32,9 +32,6 @@ const { GenServer, Process, Registry } = subject.runtime;
 // wrong type.
 
 type Book = Pid<Impl.OrderBookProtocol>;
-
-/** The statement's registry name: the grader's own, which the exercise's ORDER_BOOK_REGISTRY must match. */
-const REGISTRY = "OrderBookRegistry";
 
 /** Stops a book between two runs of a model (the subject stops every process a test started when it ends). */
 async function stopQuietly(pid: Pid): Promise<void> {

@@ -1,7 +1,8 @@
 import { describe, expect, inject } from "vitest";
 import type { GradingSettings, Text } from "#protocol";
-import { DEFAULT_SEED, langFromEnv, PLANS_KEY, SETTINGS_KEY, slotOfGraderFile, taskTitle } from "#protocol";
+import { DEFAULT_SEED, langFromEnv, SETTINGS_KEY, taskTitle } from "#protocol";
 import { streamSeed } from "./examples.ts";
+import { currentSession } from "./session.ts";
 
 /**
  * Groups the tests of task `n` of the statement; they share the task's points equally (the kit splits them into
@@ -14,8 +15,7 @@ import { streamSeed } from "./examples.ts";
  */
 export function gradeTask(n: number, body: () => void): void {
   if (!Number.isInteger(n) || n < 1) throw new TypeError(`gradeTask: n should be a positive integer, got ${String(n)}`);
-  const only = inject(PLANS_KEY)?.[slotOfGraderFile(expect.getState().testPath ?? "")]?.tasks;
-  (only === undefined || only.includes(n) ? describe : describe.skip)(taskTitle(n), body);
+  (currentSession().grades(n) ? describe : describe.skip)(taskTitle(n), body);
 }
 
 /** The grading run's settings (the seed, the language, the replay flags), as the kit provided them. */

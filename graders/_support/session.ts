@@ -99,6 +99,11 @@ export class Session {
     else this.start();
   }
 
+  /** Whether task `n`'s tests run: every task's, unless the kit asked for some only (SubjectPlan.tasks). */
+  grades(n: number): boolean {
+    return this.plan.tasks === undefined || this.plan.tasks.includes(n);
+  }
+
   /** A test starts: a fresh subject if the last one was stopped, and the test's output from now on. */
   async beginTest(): Promise<void> {
     this.output = [];
