@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalog } from "../kit/catalog.ts";
 import type { LearnerResult } from "../kit/class/learner-result.ts";
+import { gradingNodeArgs } from "../kit/cli/node-args.ts";
 import { type HostileFixture, hostileFixtures, writeHostileFixture } from "../kit/test/hostile/fixtures.ts";
 
 const kitRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,7 +55,7 @@ function grade(): number {
   const started = performance.now();
   const child = spawnSync(
     process.execPath,
-    ["--import", "tsx", join(kitRoot, "kit", "grade.ts"), "--submissions", submissions, "--out", out, "--lang", "en"],
+    [...gradingNodeArgs(kitRoot), join(kitRoot, "kit", "grade.ts"), "--submissions", submissions, "--out", out, "--lang", "en"],
     { cwd: kitRoot, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CI: "true" } },
   );
   if (child.status !== 0 && child.status !== 1) {

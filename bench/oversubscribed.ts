@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { freshSeed, plainText } from "#protocol";
 import { alternativesOf, writeAlternative } from "../kit/alternatives.ts";
 import { catalog } from "../kit/catalog.ts";
+import { gradingNodeArgs } from "../kit/cli/node-args.ts";
 
 const kitRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -56,7 +57,7 @@ function grade(label: string, seed: number, args: readonly string[]): void {
   const started = performance.now();
   spawnSync(
     process.execPath,
-    ["--import", "tsx", join(kitRoot, "kit", "grade.ts"), ...args, "--seed", String(seed), "--json", json, "--lang", "en"],
+    [...gradingNodeArgs(kitRoot), join(kitRoot, "kit", "grade.ts"), ...args, "--seed", String(seed), "--json", json, "--lang", "en"],
     {
       cwd: kitRoot,
       stdio: "ignore",

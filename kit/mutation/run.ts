@@ -18,6 +18,7 @@ import type { PartialStrykerOptions } from "@stryker-mutator/api/core";
 import { Stryker } from "@stryker-mutator/core";
 import { DEFAULT_SEED } from "#protocol";
 import { catalog } from "../catalog.ts";
+import { gradingNodeArgs } from "../cli/node-args.ts";
 import { type DescribedMutant, type EquivalentMutant, entryText, matchEquivalents, normalizeCode, UNDETECTED } from "./equivalents.ts";
 import type { GradingRunnerOptions } from "./runner.ts";
 
@@ -95,8 +96,9 @@ export function strykerOptions(id: string, options: MutationOptions, overrides: 
     plugins: [join(kitRoot, "kit", "mutation", "plugin.ts")],
     testRunner: "grading",
     checkers: ["tsc"],
-    // Stryker's workers load the plugins, written in TypeScript, through tsx as the kit's scripts do.
-    testRunnerNodeArgs: ["--import", "tsx"],
+    // Stryker's workers load the plugins, written in TypeScript, through tsx as the kit's scripts do; the test
+    // runner's grade, with vitest loaded first.
+    testRunnerNodeArgs: gradingNodeArgs(kitRoot),
     checkerNodeArgs: ["--import", "tsx"],
     // The runner cannot see which mutants a test reaches: the code runs in subject processes.
     coverageAnalysis: "off",

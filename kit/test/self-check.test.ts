@@ -9,6 +9,7 @@ import { alternativesOf, writeAlternative } from "../alternatives.ts";
 import type { BatchEntry } from "../batch.ts";
 import { catalog } from "../catalog.ts";
 import { compareWithManifest } from "../checksums.ts";
+import { gradingNodeArgs } from "../cli/node-args.ts";
 import { readExpectedTests } from "../expected-tests.ts";
 import type { GradedExercise, GradeReport } from "../judge.ts";
 import { classroomResults, exercismResults } from "../outputs.ts";
@@ -97,13 +98,17 @@ beforeAll(() => {
   const manifest = join(tmp, "manifest.json");
   const out = join(tmp, "reports.json");
   writeFileSync(manifest, JSON.stringify(entries));
-  const child = spawnSync(process.execPath, ["--import", "tsx", join(kitRoot, "kit", "test", "helpers", "run-batch.ts"), manifest, out], {
-    cwd: kitRoot,
-    encoding: "utf8",
-    // A backstop only: nothing here is judged by time, and an oversubscribed machine takes several times longer.
-    timeout: 1_800_000,
-    env: cleanEnv(),
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...gradingNodeArgs(kitRoot), join(kitRoot, "kit", "test", "helpers", "run-batch.ts"), manifest, out],
+    {
+      cwd: kitRoot,
+      encoding: "utf8",
+      // A backstop only: nothing here is judged by time, and an oversubscribed machine takes several times longer.
+      timeout: 1_800_000,
+      env: cleanEnv(),
+    },
+  );
   if (child.status !== 0) throw new Error(`the batch failed (${String(child.status)}): ${child.stderr}`);
   reports = JSON.parse(readFileSync(out, "utf8")) as Record<string, GradeReport>;
 }, 1_860_000);
