@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { type BuildFailure, build, type Plugin } from "esbuild";
 import type { Lang } from "#protocol";
 import { say } from "#protocol";
+import { yardstickFolder } from "./layout.ts";
 
 const TARGET = "node20";
 
@@ -41,11 +42,6 @@ export async function buildShared(kitRoot: string, dir: string): Promise<void> {
       ],
     }),
   ]);
-}
-
-/** Where the shared folder keeps the exercises' yardsticks, laid out like an implementation. */
-export function yardstickFolder(sharedDir: string): string {
-  return join(sharedDir, "yardstick");
 }
 
 /**

@@ -6,7 +6,7 @@
 import { inspect } from "node:util";
 import type { Encoded, EncodedNode } from "#protocol";
 import { plainText } from "#protocol";
-import { ExitError, StartError } from "#runtime";
+import { ExitError, StartError } from "../../runtime/errors.ts";
 import { type DecodeHooks, decodeValue, encodeValue } from "../../subject/codec.ts";
 import { whereThrown } from "./format.ts";
 import { t } from "./grading.ts";

@@ -16,9 +16,9 @@ import type {
   TestObservation,
 } from "#protocol";
 import { describeStop, plainText } from "#protocol";
-import { yardstickFolder } from "../../subject/build.ts";
 import { DEFAULT_LIMITS, type RequestBody, Subject, SubjectStopped } from "../../subject/client.ts";
 import { MalformedValue } from "../../subject/codec.ts";
+import { yardstickFolder } from "../../subject/layout.ts";
 import { t } from "./grading.ts";
 import { decodeFromSubject, encodeForSubject, RemoteHandle, type RemotePid, SubjectThrew } from "./remote.ts";
 
