@@ -105,9 +105,13 @@ export type Request = { readonly id: number } & (
       readonly keep?: true;
     } & CallBody)
   | {
-      /** Calls one function after the other, each after the previous one settled. */
+      /**
+       * Calls one function after the other, each after the previous one settled: call i is `targets[calls[i].target]`
+       * with its args. A batch calls the same few functions thousands of times, so each target is written once.
+       */
       readonly op: "batch";
-      readonly calls: readonly CallBody[];
+      readonly targets: readonly CallTarget[];
+      readonly calls: readonly { readonly target: number; readonly args: readonly Encoded[] }[];
     }
   | { readonly op: "clock"; readonly action: "install"; readonly now: number }
   | { readonly op: "clock"; readonly action: "tick"; readonly ms: number }

@@ -18,7 +18,7 @@ import { MAX_FRAME_BYTES } from "#protocol";
 import { FrameReader, frameWriter, parseSubjectMessage } from "./channel.ts";
 import { MalformedValue } from "./codec.ts";
 import { SUBJECT_HEAP_MB, spawnSubject } from "./sandbox.ts";
-import { readUsage } from "./usage.ts";
+import { readCpuMs, readUsage } from "./usage.ts";
 
 export interface SubjectLimits {
   /** CPU time a request may use without an answer, in ms. */
@@ -161,8 +161,8 @@ export class Subject {
 
   /** The subject's CPU time, read from outside where the system allows it, else as the subject reports it. */
   async cpuMs(): Promise<number> {
-    const usage = readUsage(this.child.pid ?? 0);
-    if (usage !== null) return usage.cpuMs;
+    const cpuMs = readCpuMs(this.child.pid ?? 0);
+    if (cpuMs !== null) return cpuMs;
     const reply = await this.request({ op: "ping" });
     return !Array.isArray(reply) && (reply as Outcome).ok ? pongOf(reply as Outcome).cpuMs : Number.NaN;
   }

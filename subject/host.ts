@@ -286,8 +286,16 @@ async function answer(request: Request): Promise<Outcome | readonly Outcome[]> {
         return setHeld(request.held, request.path, decode(request.value));
       });
     case "batch": {
+      // Each target resolved once for the batch; one that does not resolve fails each call to it, as a lone call would.
+      const functions: ((...args: unknown[]) => unknown)[] = [];
+      const functionOf = (index: number): ((...args: unknown[]) => unknown) => {
+        const target = request.targets[index];
+        if (target === undefined) throw new Error(`subject: no call target ${index} in the batch`);
+        functions[index] ??= resolveTarget(target);
+        return functions[index];
+      };
       const outcomes: Outcome[] = [];
-      for (const body of request.calls) outcomes.push(await outcomeOf(() => callOf(body, null)()));
+      for (const call of request.calls) outcomes.push(await outcomeOf(() => apply(functionOf(call.target), undefined, call.args.map(decode))));
       return outcomes;
     }
     case "clock":

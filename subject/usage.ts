@@ -28,9 +28,9 @@ export function readUsage(pid: number): Usage | null {
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const status = readFileSync(`/proc/${pid}/status`, "latin1");
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    const threads = readThreads(pid);
+    const threads = readThreads(pid, true);
     return {
-      cpuMs: threads.ns > 0 ? threads.ns / 1e6 : ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND,
+      cpuMs: threads.ns > 0 ? threads.ns / 1e6 : ticksMs(fields),
       rssMb: rssKb / 1024,
       sleeping: fields[0] === "S" && threads.allAsleep,
     };
@@ -40,17 +40,37 @@ export function readUsage(pid: number): Usage | null {
 }
 
 /**
+ * Only the CPU time of process `pid`, as in {@link readUsage}, in ms; null where it cannot be read. For measurements
+ * taken around every batch: it reads a file per thread, and none of the rest.
+ */
+export function readCpuMs(pid: number): number | null {
+  if (process.platform !== "linux") return null;
+  try {
+    const { ns } = readThreads(pid, false);
+    if (ns > 0) return ns / 1e6;
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    return ticksMs(stat.slice(stat.lastIndexOf(")") + 2).split(" "));
+  } catch {
+    return null;
+  }
+}
+
+/** utime and stime of /proc/<pid>/stat's fields (those after the command name), in ms. */
+const ticksMs = (fields: readonly string[]): number => ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+
+/**
  * The process's threads: their CPU time in nanoseconds' precision, the sum of every thread's schedstat, where the
  * kernel keeps it (elsewhere it reads 0, and /proc/<pid>/stat's utime and stime, in 10 ms ticks, are used instead);
  * and whether each is asleep (state S). Every thread: work handed to the thread pool (a hash in a loop, say) is the
  * subject's CPU time as much as its own loop.
  */
-function readThreads(pid: number): { readonly ns: number; readonly allAsleep: boolean } {
+function readThreads(pid: number, withStates: boolean): { readonly ns: number; readonly allAsleep: boolean } {
   let ns = 0;
   let allAsleep = true;
   for (const thread of readdirSync(`/proc/${pid}/task`)) {
     try {
       ns += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "latin1").split(" ")[0]);
+      if (!withStates) continue;
       const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, "latin1");
       if (stat[stat.lastIndexOf(")") + 2] !== "S") allAsleep = false;
     } catch {

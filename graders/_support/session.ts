@@ -182,7 +182,18 @@ export class Session {
     await this.beginRequest();
     const subject = this.subject as Subject;
     const before = await subject.cpuMs();
-    const outcomes = (await this.send({ op: "batch", calls: calls.map((call) => call.body) })) as readonly Outcome[];
+    // Each function called written once (remote functions keep their target object).
+    const targets: CallTarget[] = [];
+    const indexOf = new Map<CallTarget, number>();
+    const bodies = calls.map(({ body }) => {
+      let target = indexOf.get(body.target);
+      if (target === undefined) {
+        target = targets.push(body.target) - 1;
+        indexOf.set(body.target, target);
+      }
+      return { target, args: body.args };
+    });
+    const outcomes = (await this.send({ op: "batch", targets, calls: bodies })) as readonly Outcome[];
     const after = await subject.cpuMs();
     if (!Array.isArray(outcomes) || outcomes.length !== calls.length) {
       subject.protocolViolation();
