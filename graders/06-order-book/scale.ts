@@ -22,6 +22,7 @@ import {
   examples,
   fail,
   gradingSeed,
+  matches,
   type Remote,
   seededRandom,
   subject,
@@ -148,6 +149,8 @@ async function runBatch(
   const settled = await Promise.allSettled(answers);
   const when = t({ es: `prueba de escala, ${book.levels} niveles por lado`, en: `scale test, ${book.levels} levels a side` });
   for (const [i, answer] of settled.entries()) {
+    // The check's text is written only for an answer that does not match: there are tens of thousands of answers.
+    if (answer.status === "fulfilled" && matches(answer.value, expected[i])) continue;
     const check = { call: `${callText(book.symbol, ops[i] as Op)} // ${when}`, note: modelNote };
     // A call that threw still reads as a Call/Expected/Got block, with where the implementation threw.
     if (answer.status === "rejected") await assertAnswer(Promise.reject(answer.reason), expected[i], check);

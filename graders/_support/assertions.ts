@@ -33,6 +33,16 @@ export function describeCheck(parts: { call: string; expected: string; actual: s
 }
 
 /**
+ * The deep strict equality of every check (node's isDeepStrictEqual), at once for primitives: most answers are
+ * numbers, strings or booleans, and a scale test checks tens of thousands of them.
+ */
+export function matches(actual: unknown, expected: unknown): boolean {
+  if (typeof actual !== "object" || actual === null || typeof expected !== "object" || expected === null)
+    return Object.is(actual, expected);
+  return isDeepStrictEqual(actual, expected);
+}
+
+/**
  * Deep equality. On failure it throws a message naming the call made, the expected and the actual value.
  *
  * @example
@@ -43,7 +53,7 @@ export function assertEqual<T>(
   expected: T,
   options: { readonly call: string; readonly note?: Text },
 ): asserts actual is T {
-  if (isDeepStrictEqual(actual, expected)) return;
+  if (matches(actual, expected)) return;
   throw new GradingFailure(
     describeCheck({ call: options.call, expected: formatValue(expected), actual: formatValue(actual), note: options.note }),
   );
