@@ -88,6 +88,26 @@ function withSource(list: readonly TypeErrorInfo[]): TypeErrorInfo[] {
   });
 }
 
+/**
+ * How to start the compiler: TypeScript's native executable itself where its platform package is installed, else the
+ * package's bin, a Node script that starts that same executable. Started directly, it spares a Node process and
+ * about 0.2 s of CPU per grading run; single-threaded, it uses less CPU in all and takes as long for a few files.
+ */
+function tscCommand(kitRoot: string): string[] {
+  const require = createRequire(join(kitRoot, "package.json"));
+  const typescript = dirname(require.resolve("typescript/package.json"));
+  try {
+    const platform = dirname(
+      createRequire(join(typescript, "package.json")).resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`),
+    );
+    const exe = join(platform, "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+    if (existsSync(exe)) return [exe];
+  } catch {
+    // No platform package where Node looks for it: the bin finds the executable its own way.
+  }
+  return [process.execPath, join(typescript, "bin", "tsc")];
+}
+
 async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<string, TypeErrorInfo[]>> {
   const errors = new Map<string, TypeErrorInfo[]>();
   const configDir = join(kitRoot, ".grade");
@@ -106,9 +126,9 @@ async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<str
     include: dirs.map((dir) => `${dir.replaceAll("\\", "/")}/**/*.ts`),
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const tsc = join(dirname(createRequire(join(kitRoot, "package.json")).resolve("typescript/package.json")), "bin", "tsc");
+  const [command, ...args] = [...tscCommand(kitRoot), "-p", configPath, "--pretty", "false", "--singleThreaded"];
   const output = await new Promise<string>((done) => {
-    const child = spawn(process.execPath, [tsc, "-p", configPath, "--pretty", "false"], {
+    const child = spawn(command as string, args, {
       cwd: kitRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });
