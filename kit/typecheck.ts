@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { type FunctionSpan, functionAt, functionSpans } from "./functions.ts";
+import type { FunctionSpan } from "./functions.ts";
 
 /** One error of the compiler, as a learner reads it: where and what. */
 export interface TypeErrorInfo {
@@ -62,13 +62,18 @@ export async function typecheckDirs(kitRoot: string, folders: readonly string[])
   const errors = new Map<string, TypeErrorInfo[]>();
   for (const dir of dirs) {
     const list = (broken.has(dir) ? first : second).get(dir);
-    if (list !== undefined) errors.set(dir, withSource(list.slice(0, MAX_ERRORS)));
+    if (list !== undefined) errors.set(dir, await withSource(list.slice(0, MAX_ERRORS)));
   }
   return errors;
 }
 
-/** Each error with the line of source it points at and the function it lies in (files read once). */
-function withSource(list: readonly TypeErrorInfo[]): TypeErrorInfo[] {
+/**
+ * Each error with the line of source it points at and the function it lies in (files read once). The parser that
+ * finds functions is loaded only for errors: most grading runs have none, and it is half a megabyte of JavaScript.
+ */
+async function withSource(list: readonly TypeErrorInfo[]): Promise<TypeErrorInfo[]> {
+  if (list.length === 0) return [];
+  const { functionAt, functionSpans } = await import("./functions.ts");
   const files = new Map<string, { readonly lines: readonly string[]; readonly spans: readonly FunctionSpan[] }>();
   return list.map((error) => {
     let file = files.get(error.file);
