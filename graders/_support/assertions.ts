@@ -1,6 +1,6 @@
-import { isDeepStrictEqual } from "node:util";
 import type { FailureFields, Text } from "#protocol";
 import { SubjectStopped } from "../../subject/client.ts";
+import { matches } from "./equality.ts";
 import { formatValue } from "./format.ts";
 import { t } from "./grading.ts";
 import { RemotePid } from "./remote.ts";
@@ -30,16 +30,6 @@ export function describeCheck(parts: { call: string; expected: string; actual: s
   const lines = [`${t(labels.call)} ${parts.call}`, `${t(labels.expected)} ${parts.expected}`, `${t(labels.actual)} ${parts.actual}`];
   if (parts.note !== undefined) lines.push(`${t(labels.note)} ${t(parts.note)}`);
   return lines.join("\n");
-}
-
-/**
- * The deep strict equality of every check (node's isDeepStrictEqual), at once for primitives: most answers are
- * numbers, strings or booleans, and a scale test checks tens of thousands of them.
- */
-export function matches(actual: unknown, expected: unknown): boolean {
-  if (typeof actual !== "object" || actual === null || typeof expected !== "object" || expected === null)
-    return Object.is(actual, expected);
-  return isDeepStrictEqual(actual, expected);
 }
 
 /**
