@@ -72,7 +72,17 @@ const grades = JSON.parse(readFileSync(join(out, "grades.json"), "utf8")) as { s
 /** Every way `learner`'s grade departs from what it must be. */
 function problems(learner: LearnerResult, byName: ReadonlyMap<string, LearnerResult>): string[] {
   const found: string[] = [];
-  if (learner.learner.startsWith("solution-") && learner.points !== learner.max) found.push(`earned ${learner.points} of ${learner.max}`);
+  if (learner.learner.startsWith("solution-") && learner.points !== learner.max) {
+    found.push(`earned ${learner.points} of ${learner.max}`);
+    // What cost a correct solution its points, for whoever has to find out why.
+    for (const exercise of learner.exercises) {
+      for (const stop of exercise.stops)
+        found.push(`  ${exercise.id} task ${String(stop.task)}: stopped (${stop.reason}) in ${String(stop.test)}`);
+      for (const test of exercise.failed)
+        found.push(`  ${exercise.id} task ${test.task}: ${test.name}: ${test.message.replaceAll("\n", " ⏎ ")}`);
+      if (exercise.error !== null) found.push(`  ${exercise.id}: ${exercise.error}`);
+    }
+  }
   if (learner.learner.startsWith("stub-") && learner.points !== 0) found.push(`a stub earned ${learner.points}`);
   const fixture = hostileOf.get(learner.learner);
   if (fixture === undefined) return found;
