@@ -98,7 +98,7 @@ async function withSource(list: readonly TypeErrorInfo[]): Promise<TypeErrorInfo
  * package's bin, a Node script that starts that same executable. Started directly, it spares a Node process and
  * about 0.2 s of CPU per grading run; single-threaded, it uses less CPU in all and takes as long for a few files.
  */
-function tscCommand(kitRoot: string): string[] {
+function tscCommand(kitRoot: string): { readonly command: string; readonly args: readonly string[] } {
   const require = createRequire(join(kitRoot, "package.json"));
   const typescript = dirname(require.resolve("typescript/package.json"));
   try {
@@ -106,11 +106,11 @@ function tscCommand(kitRoot: string): string[] {
       createRequire(join(typescript, "package.json")).resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`),
     );
     const exe = join(platform, "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
-    if (existsSync(exe)) return [exe];
+    if (existsSync(exe)) return { command: exe, args: [] };
   } catch {
     // No platform package where Node looks for it: the bin finds the executable its own way.
   }
-  return [process.execPath, join(typescript, "bin", "tsc")];
+  return { command: process.execPath, args: [join(typescript, "bin", "tsc")] };
 }
 
 async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<string, TypeErrorInfo[]>> {
@@ -131,9 +131,9 @@ async function runTsc(kitRoot: string, dirs: readonly string[]): Promise<Map<str
     include: dirs.map((dir) => `${dir.replaceAll("\\", "/")}/**/*.ts`),
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const [command, ...args] = [...tscCommand(kitRoot), "-p", configPath, "--pretty", "false", "--singleThreaded"];
+  const tsc = tscCommand(kitRoot);
   const output = await new Promise<string>((done) => {
-    const child = spawn(command as string, args, {
+    const child = spawn(tsc.command, [...tsc.args, "-p", configPath, "--pretty", "false", "--singleThreaded"], {
       cwd: kitRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });

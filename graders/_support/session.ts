@@ -182,7 +182,7 @@ export class Session {
     await this.beginRequest();
     const subject = this.subject as Subject;
     const before = await subject.cpuMs();
-    // Each function called written once (remote functions keep their target object).
+    // Each function the batch calls is written once: a remote function keeps one target object.
     const targets: CallTarget[] = [];
     const indexOf = new Map<CallTarget, number>();
     const bodies = calls.map(({ body }) => {
