@@ -76,6 +76,11 @@ const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
 /** The share of a tick's time the subject may spend on the CPU and still count as asleep (a timer, a GC). */
 const ASLEEP_CPU_SHARE = 0.05;
 const TICK_MS = 100;
+/**
+ * Readings of a subject's CPU time, about a millisecond apart, that wait for it to stop running; past them the last
+ * one is taken (a subject that keeps running after it answered: at most one scheduler tick of its time is missed).
+ */
+const SETTLE_READINGS = 200;
 /** How long a closed subject has to end by itself before it is killed. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -159,10 +164,17 @@ export class Subject {
     });
   }
 
-  /** The subject's CPU time, read from outside where the system allows it, else as the subject reports it. */
+  /**
+   * The subject's CPU time, read from outside where the system allows it, else as the subject reports it. Read from
+   * outside, once no thread of the subject is running (readCpuMs): it may still be at work just after it answered.
+   */
   async cpuMs(): Promise<number> {
-    const cpuMs = readCpuMs(this.child.pid ?? 0);
-    if (cpuMs !== null) return cpuMs;
+    for (let reading = 1; ; reading++) {
+      const usage = readCpuMs(this.child.pid ?? 0);
+      if (usage === null) break;
+      if (usage.settled || reading >= SETTLE_READINGS) return usage.cpuMs;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     const reply = await this.request({ op: "ping" });
     return !Array.isArray(reply) && (reply as Outcome).ok ? pongOf(reply as Outcome).cpuMs : Number.NaN;
   }

@@ -28,7 +28,7 @@ export function readUsage(pid: number): Usage | null {
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const status = readFileSync(`/proc/${pid}/status`, "latin1");
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    const threads = readThreads(pid, true);
+    const threads = readThreads(pid);
     return {
       cpuMs: threads.ns > 0 ? threads.ns / 1e6 : ticksMs(fields),
       rssMb: rssKb / 1024,
@@ -40,16 +40,18 @@ export function readUsage(pid: number): Usage | null {
 }
 
 /**
- * Only the CPU time of process `pid`, as in {@link readUsage}, in ms; null where it cannot be read. For measurements
- * taken around every batch: it reads a file per thread, and none of the rest.
+ * The CPU time of process `pid`, as in {@link readUsage}, in ms, and whether it is settled: no thread of it was
+ * running when read. The kernel brings a running thread's schedstat up to date only at its next tick or switch, so
+ * read while the subject still runs (just after it answered a batch, say) a whole batch can read as no time at all;
+ * a thread that is not running was brought up to date when it stopped. Null where it cannot be read.
  */
-export function readCpuMs(pid: number): number | null {
+export function readCpuMs(pid: number): { readonly cpuMs: number; readonly settled: boolean } | null {
   if (process.platform !== "linux") return null;
   try {
-    const { ns } = readThreads(pid, false);
-    if (ns > 0) return ns / 1e6;
+    const { ns, noneRunning } = readThreads(pid);
+    if (ns > 0) return { cpuMs: ns / 1e6, settled: noneRunning };
     const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    return ticksMs(stat.slice(stat.lastIndexOf(")") + 2).split(" "));
+    return { cpuMs: ticksMs(stat.slice(stat.lastIndexOf(")") + 2).split(" ")), settled: noneRunning };
   } catch {
     return null;
   }
@@ -61,21 +63,24 @@ const ticksMs = (fields: readonly string[]): number => ((Number(fields[11]) + Nu
 /**
  * The process's threads: their CPU time in nanoseconds' precision, the sum of every thread's schedstat, where the
  * kernel keeps it (elsewhere it reads 0, and /proc/<pid>/stat's utime and stime, in 10 ms ticks, are used instead);
- * and whether each is asleep (state S). Every thread: work handed to the thread pool (a hash in a loop, say) is the
- * subject's CPU time as much as its own loop.
+ * whether each is asleep (state S), and whether none is running or waiting for a CPU (state R). Every thread: work
+ * handed to the thread pool (a hash in a loop, say) is the subject's CPU time as much as its own loop. Each thread's
+ * state is read before its schedstat: a thread seen not running had its time brought up to date before the read.
  */
-function readThreads(pid: number, withStates: boolean): { readonly ns: number; readonly allAsleep: boolean } {
+function readThreads(pid: number): { readonly ns: number; readonly allAsleep: boolean; readonly noneRunning: boolean } {
   let ns = 0;
   let allAsleep = true;
+  let noneRunning = true;
   for (const thread of readdirSync(`/proc/${pid}/task`)) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "latin1").split(" ")[0]);
-      if (!withStates) continue;
       const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, "latin1");
-      if (stat[stat.lastIndexOf(")") + 2] !== "S") allAsleep = false;
+      const state = stat[stat.lastIndexOf(")") + 2];
+      ns += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "latin1").split(" ")[0]);
+      if (state !== "S") allAsleep = false;
+      if (state === "R") noneRunning = false;
     } catch {
       // A thread that ended between the listing and the read took its time with it: a few ms at most.
     }
   }
-  return { ns: Number.isFinite(ns) ? ns : 0, allAsleep };
+  return { ns: Number.isFinite(ns) ? ns : 0, allAsleep, noneRunning };
 }
